@@ -514,4 +514,142 @@ mod tests {
         ));
         assert!(DidUrl::resolve(&base, "key-1").is_err());
     }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const PCT: &str = "%[0-9A-Fa-f]{2}";
+
+        /// `method-specific-id = *( *idchar ":" ) 1*idchar`
+        fn method_specific_id() -> impl Strategy<Value = String> {
+            let idchars = |min: usize| regex(&format!("([A-Za-z0-9._-]|{PCT}){{{min},8}}"));
+            (proptest::collection::vec(idchars(0), 0..4), idchars(1)).prop_map(|(segments, last)| {
+                let mut id = String::new();
+                for segment in segments {
+                    id.push_str(&segment);
+                    id.push(':');
+                }
+                id.push_str(&last);
+                id
+            })
+        }
+
+        /// (did, method, method-specific-id)
+        fn did() -> impl Strategy<Value = (String, String, String)> {
+            ("[a-z0-9]{1,10}", method_specific_id())
+                .prop_map(|(method, msid)| (format!("did:{method}:{msid}"), method, msid))
+        }
+
+        fn regex(pattern: &str) -> proptest::string::RegexGeneratorStrategy<String> {
+            proptest::string::string_regex(pattern).unwrap()
+        }
+
+        /// Up to `max` RFC 3986 `pchar`s, plus the `extra` characters.
+        fn pchars(extra: &str, max: usize) -> proptest::string::RegexGeneratorStrategy<String> {
+            regex(&format!("([A-Za-z0-9._~!$&'()*+,;=:@{extra}-]|{PCT}){{0,{max}}}"))
+        }
+
+        /// (url, did, path, query, fragment)
+        #[allow(clippy::type_complexity)]
+        fn did_url() -> impl Strategy<Value = (String, String, String, Option<String>, Option<String>)> {
+            (
+                did(),
+                proptest::collection::vec(pchars("", 6), 0..4),
+                proptest::option::of(pchars("/?", 12)),
+                proptest::option::of(pchars("/?", 12)),
+            )
+                .prop_map(|((did, _, _), segments, query, fragment)| {
+                    let path: String = segments.iter().map(|s| format!("/{s}")).collect();
+                    let mut url = format!("{did}{path}");
+                    if let Some(q) = &query {
+                        url.push('?');
+                        url.push_str(q);
+                    }
+                    if let Some(f) = &fragment {
+                        url.push('#');
+                        url.push_str(f);
+                    }
+                    (url, did, path, query, fragment)
+                })
+        }
+
+        fn check_offset(result: Result<impl fmt::Debug>, len: usize) -> Result<(), TestCaseError> {
+            match result {
+                Ok(_) => {}
+                Err(Error::InvalidDid { offset, .. } | Error::InvalidDidUrl { offset, .. }) => {
+                    prop_assert!(offset <= len, "offset {} > length {}", offset, len)
+                }
+                Err(other) => prop_assert!(false, "unexpected error {:?}", other),
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #[test]
+            fn did_round_trips((text, method, msid) in did()) {
+                let did = Did::parse(&text).unwrap();
+                let shown = did.to_string();
+                prop_assert_eq!(&shown, &text);
+                prop_assert_eq!(Did::parse(&shown).unwrap(), did.clone());
+                prop_assert_eq!(did.method(), method.as_str());
+                prop_assert_eq!(did.method_specific_id(), msid.as_str());
+                prop_assert_eq!(Did::from_parts(&method, &msid).unwrap(), did.clone());
+                let as_url = DidUrl::parse(&text).unwrap();
+                prop_assert!(as_url.is_bare_did());
+                prop_assert_eq!(as_url, did.to_url());
+                let json = serde_json::to_string(&did).unwrap();
+                prop_assert_eq!(serde_json::from_str::<Did>(&json).unwrap(), did);
+            }
+
+            #[test]
+            fn did_url_round_trips((text, did, path, query, fragment) in did_url()) {
+                let url = DidUrl::parse(&text).unwrap();
+                let shown = url.to_string();
+                prop_assert_eq!(&shown, &text);
+                prop_assert_eq!(DidUrl::parse(&shown).unwrap(), url.clone());
+                prop_assert_eq!(url.did_str(), did.as_str());
+                prop_assert_eq!(url.did(), Did::parse(&did).unwrap());
+                prop_assert_eq!(url.path(), (!path.is_empty()).then_some(path.as_str()));
+                prop_assert_eq!(url.query(), query.as_deref());
+                prop_assert_eq!(url.fragment(), fragment.as_deref());
+                prop_assert_eq!(url.is_bare_did(), text == did);
+                let _ = url.query_params();
+                // The same URL relative to its DID resolves to itself.
+                let relative = &text[did.len()..];
+                if !relative.is_empty() {
+                    prop_assert_eq!(DidUrl::resolve(&url.did(), relative).unwrap(), url.clone());
+                }
+                // A DID URL that is more than a DID is not a DID.
+                if text != did {
+                    prop_assert!(Did::parse(&text).is_err());
+                }
+            }
+
+            #[test]
+            fn arbitrary_strings_never_panic(s in any::<String>()) {
+                check_offset(Did::parse(&s), s.len())?;
+                check_offset(DidUrl::parse(&s), s.len())?;
+                let base = Did::parse("did:example:123").unwrap();
+                check_offset(DidUrl::resolve(&base, &s), s.len())?;
+            }
+
+            #[test]
+            fn near_misses_never_panic(s in "(did:)?[a-zA-Z0-9:%#?/@._~ -]{0,40}", suffix in any::<String>()) {
+                for input in [s.clone(), format!("{s}{suffix}"), format!("did:example:{s}"), format!("did:example:x{s}")] {
+                    check_offset(Did::parse(&input), input.len())?;
+                    check_offset(DidUrl::parse(&input), input.len())?;
+                    let base = Did::parse("did:example:123").unwrap();
+                    check_offset(DidUrl::resolve(&base, &input), input.len())?;
+                    if let Ok(did) = Did::parse(&input) {
+                        prop_assert_eq!(did.as_str(), input.as_str());
+                    }
+                    if let Ok(url) = DidUrl::parse(&input) {
+                        prop_assert_eq!(url.as_str(), input.as_str());
+                    }
+                }
+            }
+        }
+    }
 }

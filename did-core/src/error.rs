@@ -164,8 +164,17 @@ impl ErrorKind {
         }
     }
 
-    /// Parses a code as written in resolution metadata.
+    /// Parses a code as written in resolution metadata: the camelCase codes
+    /// of DID Core 1.0 (`notFound`), or the upper-case names newer DID
+    /// Resolution drafts use (`NOT_FOUND`).
     pub fn from_code(code: &str) -> Option<Self> {
+        Self::from_camel_case(code).or_else(|| {
+            let folded: String = code.chars().filter(|c| *c != '_').collect();
+            ALL_KINDS.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(&folded))
+        })
+    }
+
+    fn from_camel_case(code: &str) -> Option<Self> {
         Some(match code {
             "invalidDid" => ErrorKind::InvalidDid,
             "invalidDidUrl" => ErrorKind::InvalidDidUrl,
@@ -182,6 +191,20 @@ impl ErrorKind {
         })
     }
 }
+
+const ALL_KINDS: [ErrorKind; 11] = [
+    ErrorKind::InvalidDid,
+    ErrorKind::InvalidDidUrl,
+    ErrorKind::NotFound,
+    ErrorKind::RepresentationNotSupported,
+    ErrorKind::MethodNotSupported,
+    ErrorKind::InvalidOptions,
+    ErrorKind::InternalError,
+    ErrorKind::InvalidPublicKey,
+    ErrorKind::UnsupportedPublicKeyType,
+    ErrorKind::InvalidDidDocument,
+    ErrorKind::InvalidSignature,
+];
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -192,8 +192,10 @@ impl Representation {
         for range in accept.split(',') {
             let mut parts = range.split(';');
             let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            // Parameter names are case-insensitive (RFC 9110 §5.6.6).
             let q = parts
-                .filter_map(|p| p.trim().strip_prefix("q="))
+                .map(|p| p.trim().to_ascii_lowercase())
+                .filter_map(|p| p.strip_prefix("q=").map(str::to_owned))
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .unwrap_or(1.0);
             let rep = match media.as_str() {
@@ -305,8 +307,266 @@ pub fn error_from_code(code: &str, message: String) -> Error {
             path: String::new(),
             reason: message,
         },
+        Some(ErrorKind::InvalidSignature) => Error::InvalidSignature,
+        Some(ErrorKind::InternalError) => Error::Internal { message },
         _ => Error::Internal {
             message: format!("{code}: {message}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::{KeyType, SecretKey};
+    use crate::method::{StatelessResolver, key};
+
+    fn negotiate(accept: &str) -> Result<Representation> {
+        Representation::negotiate(Some(accept))
+    }
+
+    #[test]
+    fn negotiation_picks_by_media_type_and_weight() {
+        use Representation::{Json, JsonLd};
+        assert_eq!(Representation::negotiate(None), Ok(JsonLd));
+        for (accept, expected) in [
+            ("", JsonLd),
+            ("  ", JsonLd),
+            ("application/did+json", Json),
+            ("application/did+ld+json", JsonLd),
+            ("application/json", Json),
+            ("application/ld+json", JsonLd),
+            ("*/*", JsonLd),
+            ("application/*", JsonLd),
+            ("APPLICATION/DID+JSON", Json),
+            ("application/did+ld+json; profile=\"https://w3id.org/did\"", JsonLd),
+            ("application/did-resolution", JsonLd),
+            ("application/did+json;q=0.5, application/did+ld+json;q=0.9", JsonLd),
+            ("application/did+json;q=0.9, application/did+ld+json;q=0.5", Json),
+            ("application/did+ld+json;q=0.2, application/did+json", Json),
+            ("text/html, application/did+json;q=0.1", Json),
+            ("text/html;q=1.0, */*;q=0.1", JsonLd),
+            ("application/did+json; q=0.8 , application/did+ld+json ; q=0.7", Json),
+            ("application/did+json;Q=0.1, application/did+ld+json;q=0.2", JsonLd),
+            // Equal weights: the first listed wins.
+            ("application/did+json, application/did+ld+json", Json),
+            ("application/did+ld+json, application/did+json", JsonLd),
+            // q=0 means "not acceptable".
+            ("application/did+ld+json;q=0, application/did+json;q=0.3", Json),
+        ] {
+            assert_eq!(negotiate(accept), Ok(expected), "{accept:?}");
+        }
+    }
+
+    #[test]
+    fn negotiation_refuses_what_it_cannot_produce() {
+        for accept in [
+            "text/html",
+            "application/xml, text/plain;q=0.5",
+            "application/did+json;q=0",
+            "application/did+json;q=0, application/did+ld+json;q=0.0",
+            "image/*",
+            ",,,",
+        ] {
+            match negotiate(accept) {
+                Err(e @ Error::RepresentationNotSupported { .. }) => {
+                    assert_eq!(e.kind(), ErrorKind::RepresentationNotSupported);
+                    assert_eq!(e.kind().as_str(), "representationNotSupported");
+                    assert!(e.to_string().contains(accept), "{e}");
+                }
+                other => panic!("{accept:?}: {other:?}"),
+            }
+        }
+    }
+
+    fn did_key() -> Did {
+        key::did_for(&SecretKey::from_bytes(KeyType::Ed25519, &[9; 32]).unwrap().public_key())
+    }
+
+    #[test]
+    fn resolution_records_and_writes_the_representation() {
+        let resolver = StatelessResolver::new();
+        let did = did_key();
+        let json = ResolutionOptions {
+            accept: Some("application/did+json".into()),
+            ..ResolutionOptions::default()
+        };
+        let resolved = pollster::block_on(resolver.resolve(&did, &json)).unwrap();
+        assert_eq!(resolved.representation(), Representation::Json);
+        assert_eq!(
+            resolved.resolution_metadata.content_type.as_deref(),
+            Some("application/did+json")
+        );
+        let bytes = resolved.document_bytes();
+        assert_eq!(
+            Document::from_json(std::str::from_utf8(&bytes).unwrap()).unwrap(),
+            resolved.document
+        );
+
+        let default = pollster::block_on(resolver.resolve(&did, &ResolutionOptions::default())).unwrap();
+        assert_eq!(default.representation(), Representation::JsonLd);
+        assert_eq!(
+            default.resolution_metadata.content_type.as_deref(),
+            Some("application/did+ld+json")
+        );
+
+        let html = ResolutionOptions {
+            accept: Some("text/html".into()),
+            ..ResolutionOptions::default()
+        };
+        let err = pollster::block_on(resolver.resolve(&did, &html)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RepresentationNotSupported);
+    }
+
+    #[test]
+    fn json_ld_representation_always_has_a_context() {
+        let mut doc = Document::new(did_key());
+        doc.context = None;
+        let ld: Value = serde_json::from_slice(&Representation::JsonLd.serialize(&doc)).unwrap();
+        assert_eq!(ld["@context"], DID_CONTEXT_V1);
+        assert_eq!(
+            ld.as_object().unwrap().keys().next().map(String::as_str),
+            Some("@context")
+        );
+        let plain: Value = serde_json::from_slice(&Representation::Json.serialize(&doc)).unwrap();
+        assert!(plain.get("@context").is_none());
+        assert_eq!(plain["id"], doc.id.as_str());
+        // An existing context is left alone.
+        doc.add_context(crate::document::MULTIKEY_CONTEXT_V1);
+        let ld: Value = serde_json::from_slice(&Representation::JsonLd.serialize(&doc)).unwrap();
+        assert_eq!(Some(&ld["@context"]), doc.context.as_ref());
+    }
+
+    #[test]
+    fn resolution_result_round_trips() {
+        let resolver = StatelessResolver::new();
+        let mut resolved = resolver
+            .resolve_sync(&did_key(), &ResolutionOptions::default())
+            .unwrap();
+        resolved.document_metadata = DocumentMetadata {
+            created: Some("2024-01-01T00:00:00Z".into()),
+            deactivated: Some(false),
+            version_id: Some("3".into()),
+            equivalent_id: vec!["did:example:alias".into()],
+            extra: [("methodSpecific".to_owned(), json!({"a": 1}))].into_iter().collect(),
+            ..DocumentMetadata::default()
+        };
+        resolved.resolution_metadata.extra.insert("duration".into(), json!(12));
+        let value = resolution_result_json(&Ok(resolved.clone()));
+        assert_eq!(value["@context"], DID_RESOLUTION_CONTEXT);
+        assert_eq!(value["didDocumentMetadata"]["versionId"], "3");
+        assert_eq!(value["didResolutionMetadata"]["contentType"], "application/did+ld+json");
+        assert_eq!(parse_resolution_result(&value), Ok(resolved.clone()));
+        // Through text, as a resolver client would see it.
+        let text = serde_json::to_string(&value).unwrap();
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parse_resolution_result(&back), Ok(resolved));
+
+        let deactivated = DocumentMetadata {
+            deactivated: Some(true),
+            ..DocumentMetadata::default()
+        };
+        assert!(deactivated.is_deactivated() && !DocumentMetadata::default().is_deactivated());
+    }
+
+    #[test]
+    fn resolution_errors_round_trip_by_kind() {
+        let errors = [
+            Error::InvalidDid {
+                offset: 3,
+                expected: "x",
+            },
+            Error::InvalidDidUrl {
+                offset: 3,
+                expected: "x",
+            },
+            Error::invalid_key("bad"),
+            Error::UnsupportedKeyType { key_type: "RSA".into() },
+            Error::InvalidSignature,
+            Error::invalid_document("/id", "bad"),
+            Error::MethodNotSupported { method: "web".into() },
+            Error::NotFound { what: "#k".into() },
+            Error::RepresentationNotSupported {
+                media_type: "text/html".into(),
+            },
+            Error::InvalidOptions {
+                option: "versionTime".into(),
+                reason: "bad".into(),
+            },
+            Error::Internal { message: "disk".into() },
+        ];
+        for error in errors {
+            let value = resolution_result_json(&Err(error.clone()));
+            assert_eq!(value["didDocument"], Value::Null);
+            assert_eq!(value["didResolutionMetadata"]["error"], error.kind().as_str());
+            assert_eq!(value["didResolutionMetadata"]["errorMessage"], error.to_string());
+            let back = parse_resolution_result(&value).unwrap_err();
+            assert_eq!(back.kind(), error.kind(), "{error}");
+        }
+    }
+
+    #[test]
+    fn resolution_errors_in_newer_formats_are_understood() {
+        for (metadata, kind) in [
+            (json!({"error": "notFound"}), ErrorKind::NotFound),
+            (json!({"error": "NOT_FOUND"}), ErrorKind::NotFound),
+            (json!({"error": "INVALID_DID_URL"}), ErrorKind::InvalidDidUrl),
+            (
+                json!({"error": {"type": "https://www.w3.org/ns/did#METHOD_NOT_SUPPORTED", "detail": "no web"}}),
+                ErrorKind::MethodNotSupported,
+            ),
+            (
+                json!({"error": {"type": "https://w3id.org/security#INVALID_PUBLIC_KEY"}}),
+                ErrorKind::InvalidPublicKey,
+            ),
+            (json!({"error": "somethingElse"}), ErrorKind::InternalError),
+        ] {
+            let value = json!({"didDocument": null, "didResolutionMetadata": metadata, "didDocumentMetadata": {}});
+            let err = parse_resolution_result(&value).unwrap_err();
+            assert_eq!(err.kind(), kind, "{value}");
+        }
+        let detail = json!({"didResolutionMetadata": {"error": {"type": "#NOT_FOUND", "detail": "gone"}}});
+        assert_eq!(
+            parse_resolution_result(&detail),
+            Err(Error::NotFound { what: "gone".into() })
+        );
+        // A result with neither an error nor a document is a bad document.
+        let empty = json!({"didResolutionMetadata": {}});
+        assert_eq!(
+            parse_resolution_result(&empty).unwrap_err().kind(),
+            ErrorKind::InvalidDidDocument
+        );
+    }
+
+    #[test]
+    fn every_error_kind_code_parses_back() {
+        let kinds = [
+            ErrorKind::InvalidDid,
+            ErrorKind::InvalidDidUrl,
+            ErrorKind::NotFound,
+            ErrorKind::RepresentationNotSupported,
+            ErrorKind::MethodNotSupported,
+            ErrorKind::InvalidOptions,
+            ErrorKind::InternalError,
+            ErrorKind::InvalidPublicKey,
+            ErrorKind::UnsupportedPublicKeyType,
+            ErrorKind::InvalidDidDocument,
+            ErrorKind::InvalidSignature,
+        ];
+        for kind in kinds {
+            assert_eq!(ErrorKind::from_code(kind.as_str()), Some(kind));
+            assert_eq!(kind.to_string(), kind.as_str());
+            let upper: String = kind
+                .as_str()
+                .chars()
+                .flat_map(|c| {
+                    let sep = c.is_ascii_uppercase().then_some('_');
+                    sep.into_iter().chain(std::iter::once(c.to_ascii_uppercase()))
+                })
+                .collect();
+            assert_eq!(ErrorKind::from_code(&upper), Some(kind), "{upper}");
+        }
+        assert_eq!(ErrorKind::from_code("nope"), None);
+        assert_eq!(ErrorKind::from_code(""), None);
     }
 }

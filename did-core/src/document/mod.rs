@@ -1,6 +1,7 @@
 //! DID documents: the DID Core 1.0 data model, JSON round trip and
 //! validation.
 
+mod de;
 mod service;
 mod validate;
 mod verification_method;
@@ -23,7 +24,7 @@ pub const JWK_CONTEXT_V1: &str = "https://w3id.org/security/jwk/v1";
 
 /// A value that JSON writes as either one item or an array of items.
 /// Which form was read is kept, so a document round-trips unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     /// A single value.
@@ -99,7 +100,7 @@ impl Relationship {
 
 /// An entry of a verification relationship: a reference to a verification
 /// method (a DID URL, possibly relative) or an embedded method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum VerificationReference {
     /// A DID URL (absolute or relative to the document's `id`).
@@ -187,7 +188,7 @@ impl Document {
     pub fn from_json(json: &str) -> Result<Document> {
         let mut de = serde_json::Deserializer::from_str(json);
         let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-        de.end().map_err(|e| Error::invalid_document("", e.to_string()))?;
+        de.end().map_err(|e| Error::invalid_document("/", e.to_string()))?;
         doc.validate()?;
         Ok(doc)
     }
@@ -204,10 +205,14 @@ impl Document {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
-    /// Checks the data-model rules: every id is a valid DID URL once
-    /// resolved against the document's `id`, references within the document
-    /// point at methods that exist, ids are unique, key material decodes and
-    /// no private key material is present.
+    /// Checks the data-model rules: `@context`, if present, starts with the
+    /// DID Core context; every id is a valid DID URL once resolved against
+    /// the document's `id`; ids are unique; references within the document
+    /// point at verification methods that exist; service endpoints are URIs,
+    /// maps or sets of them; no private key material is present; and key
+    /// material of the method types Xinlian reads decodes and fits the type
+    /// (a well-formed key of a type Xinlian does not support, such as an RSA
+    /// JWK, is allowed: [`VerificationMethod::public_key`] reports it).
     pub fn validate(&self) -> Result<()> {
         validate::validate(self)
     }

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{Document, Relationship, VerificationMethod, VerificationReference};
+use super::{Document, Relationship, VerificationMethod, VerificationMethodType, VerificationReference};
 use crate::did::DidUrl;
 use crate::error::{Error, Result};
 
@@ -35,16 +35,17 @@ pub(super) fn validate(doc: &Document) -> Result<()> {
         Ok(url)
     };
 
+    let mut method_ids: HashSet<DidUrl> = HashSet::new();
     for (i, vm) in doc.verification_method.iter().enumerate() {
         let path = format!("/verificationMethod/{i}");
-        add_id(&path, &vm.id)?;
+        method_ids.insert(add_id(&path, &vm.id)?);
         validate_method(vm, &path)?;
     }
     for rel in Relationship::ALL {
         for (i, entry) in doc.relationship(rel).iter().enumerate() {
             if let VerificationReference::Embedded(vm) = entry {
                 let path = format!("/{}/{i}", rel.as_str());
-                add_id(&path, &vm.id)?;
+                method_ids.insert(add_id(&path, &vm.id)?);
                 validate_method(vm, &path)?;
             }
         }
@@ -83,11 +84,13 @@ pub(super) fn validate(doc: &Document) -> Result<()> {
                 let url = doc
                     .absolute_id(r)
                     .map_err(|e| Error::invalid_document(&path, format!("not a DID URL: {e}")))?;
-                if url.did_str() == doc.id.as_str() && !ids.contains(&url) {
-                    return Err(Error::invalid_document(
-                        path,
-                        format!("refers to {url}, which is not in the document"),
-                    ));
+                if url.did_str() == doc.id.as_str() && !method_ids.contains(&url) {
+                    let reason = if ids.contains(&url) {
+                        format!("refers to {url}, which is a service, not a verification method")
+                    } else {
+                        format!("refers to {url}, which is not in the document")
+                    };
+                    return Err(Error::invalid_document(path, reason));
                 }
             }
         }
@@ -95,9 +98,18 @@ pub(super) fn validate(doc: &Document) -> Result<()> {
     Ok(())
 }
 
+/// The contexts a DID document's `@context` may start with: DID Core 1.0,
+/// DID Core 1.1, and the pre-Recommendation URL still found in published
+/// documents.
+const DID_CONTEXTS: [&str; 3] = [
+    super::DID_CONTEXT_V1,
+    "https://www.w3.org/ns/did/v1.1",
+    "https://w3id.org/did/v1",
+];
+
 fn validate_context(ctx: &Value) -> Result<()> {
     let ok = |v: &Value| matches!(v, Value::String(_) | Value::Object(_));
-    match ctx {
+    let first = match ctx {
         Value::Array(items) => {
             if let Some(i) = items.iter().position(|v| !ok(v)) {
                 return Err(Error::invalid_document(
@@ -105,14 +117,29 @@ fn validate_context(ctx: &Value) -> Result<()> {
                     "must be a URL string or a context object",
                 ));
             }
-            Ok(())
+            items.first().ok_or_else(|| {
+                Error::invalid_document("/@context", "must not be empty: the DID Core context comes first")
+            })?
         }
-        v if ok(v) => Ok(()),
-        _ => Err(Error::invalid_document(
-            "/@context",
-            "must be a string, an object or an array of them",
-        )),
+        v if ok(v) => v,
+        _ => {
+            return Err(Error::invalid_document(
+                "/@context",
+                "must be a string, an object or an array of them",
+            ));
+        }
+    };
+    if first.as_str().is_some_and(|url| DID_CONTEXTS.contains(&url)) {
+        return Ok(());
     }
+    let path = if ctx.is_array() { "/@context/0" } else { "/@context" };
+    Err(Error::invalid_document(
+        path,
+        format!(
+            "the first context must be the DID Core context {:?}",
+            super::DID_CONTEXT_V1
+        ),
+    ))
 }
 
 fn validate_method(vm: &VerificationMethod, path: &str) -> Result<()> {
@@ -146,17 +173,35 @@ fn validate_method(vm: &VerificationMethod, path: &str) -> Result<()> {
         ));
     }
     if vm.method_type().is_some() && vm.blockchain_account_id.is_none() {
-        vm.public_key().map_err(|e| {
-            let property = if vm.public_key_jwk.is_some() {
-                "publicKeyJwk"
-            } else if vm.public_key_multibase.is_some() {
-                "publicKeyMultibase"
-            } else if vm.public_key_base58.is_some() {
-                "publicKeyBase58"
-            } else {
-                "type"
+        let decoded = match vm.public_key() {
+            // Well-formed material of a key type Xinlian cannot use (an RSA
+            // or BLS JWK, a P-521 Multikey) is still a valid document.
+            Err(Error::UnsupportedKeyType { .. })
+                if vm
+                    .method_type()
+                    .and_then(VerificationMethodType::required_key_type)
+                    .is_none() =>
+            {
+                Ok(())
+            }
+            other => other.map(|_| ()),
+        };
+        decoded.map_err(|e| {
+            // Point at the material that failed to decode, or at the method
+            // itself when the material its type needs is missing.
+            let property = [
+                ("publicKeyJwk", vm.public_key_jwk.is_some()),
+                ("publicKeyMultibase", vm.public_key_multibase.is_some()),
+                ("publicKeyBase58", vm.public_key_base58.is_some()),
+                ("publicKeyHex", vm.public_key_hex.is_some()),
+            ]
+            .into_iter()
+            .find_map(|(name, present)| present.then_some(name));
+            let at = match property {
+                Some(name) => format!("{path}/{name}"),
+                None => path.to_owned(),
             };
-            Error::invalid_document(format!("{path}/{property}"), e.to_string())
+            Error::invalid_document(at, e.to_string())
         })?;
     }
     Ok(())

@@ -31,10 +31,13 @@ pub enum VerificationMethodType {
     EcdsaSecp256k1VerificationKey2019,
     /// `EcdsaSecp256k1RecoveryMethod2020` (usually a `blockchainAccountId`).
     EcdsaSecp256k1RecoveryMethod2020,
+    /// `P256Key2021` (`publicKeyBase58` of the compressed point), as in the
+    /// did:key test vectors.
+    P256Key2021,
 }
 
 impl VerificationMethodType {
-    const ALL: [VerificationMethodType; 9] = [
+    const ALL: [VerificationMethodType; 10] = [
         VerificationMethodType::Multikey,
         VerificationMethodType::JsonWebKey,
         VerificationMethodType::JsonWebKey2020,
@@ -44,6 +47,7 @@ impl VerificationMethodType {
         VerificationMethodType::X25519KeyAgreementKey2020,
         VerificationMethodType::EcdsaSecp256k1VerificationKey2019,
         VerificationMethodType::EcdsaSecp256k1RecoveryMethod2020,
+        VerificationMethodType::P256Key2021,
     ];
 
     /// The `type` string.
@@ -58,6 +62,7 @@ impl VerificationMethodType {
             VerificationMethodType::X25519KeyAgreementKey2020 => "X25519KeyAgreementKey2020",
             VerificationMethodType::EcdsaSecp256k1VerificationKey2019 => "EcdsaSecp256k1VerificationKey2019",
             VerificationMethodType::EcdsaSecp256k1RecoveryMethod2020 => "EcdsaSecp256k1RecoveryMethod2020",
+            VerificationMethodType::P256Key2021 => "P256Key2021",
         }
     }
 
@@ -67,7 +72,7 @@ impl VerificationMethodType {
     }
 
     /// The key type this method type is restricted to, if any.
-    fn required_key_type(self) -> Option<KeyType> {
+    pub fn required_key_type(self) -> Option<KeyType> {
         match self {
             VerificationMethodType::Ed25519VerificationKey2018 | VerificationMethodType::Ed25519VerificationKey2020 => {
                 Some(KeyType::Ed25519)
@@ -77,6 +82,7 @@ impl VerificationMethodType {
             }
             VerificationMethodType::EcdsaSecp256k1VerificationKey2019
             | VerificationMethodType::EcdsaSecp256k1RecoveryMethod2020 => Some(KeyType::Secp256k1),
+            VerificationMethodType::P256Key2021 => Some(KeyType::P256),
             _ => None,
         }
     }
@@ -166,9 +172,32 @@ impl VerificationMethod {
     /// Decodes the public key from whichever verification-material property
     /// the method's type uses, and checks the key fits the type.
     pub fn public_key(&self) -> Result<PublicKey> {
-        use VerificationMethodType as T;
         let t = self.method_type();
-        let key = match t {
+        let required = t.and_then(VerificationMethodType::required_key_type);
+        let key = match self.decode_material(t) {
+            // A type bound to one key type cannot hold a key we do not know.
+            Err(Error::UnsupportedKeyType { key_type }) if required.is_some() => Err(Error::invalid_key(format!(
+                "{} must hold a {} key, found {key_type}",
+                self.type_,
+                required.map_or("", KeyType::jwk_crv)
+            ))),
+            other => other,
+        }?;
+        if let Some(required) = required
+            && key.key_type() != required
+        {
+            return Err(Error::invalid_key(format!(
+                "{} holds a {} key, expected {required}",
+                self.type_,
+                key.key_type()
+            )));
+        }
+        Ok(key)
+    }
+
+    fn decode_material(&self, t: Option<VerificationMethodType>) -> Result<PublicKey> {
+        use VerificationMethodType as T;
+        Ok(match t {
             Some(T::Multikey | T::Ed25519VerificationKey2020 | T::X25519KeyAgreementKey2020) => {
                 PublicKey::from_multikey(self.need(self.public_key_multibase.as_deref(), "publicKeyMultibase")?)?
             }
@@ -180,18 +209,12 @@ impl VerificationMethod {
                 let raw = self.base58_raw()?.ok_or_else(|| self.missing("publicKeyBase58"))?;
                 PublicKey::from_bytes(kt, &raw)?
             }
+            Some(T::P256Key2021) if self.public_key_base58.is_some() => {
+                let raw = self.base58_raw()?.ok_or_else(|| self.missing("publicKeyBase58"))?;
+                PublicKey::from_bytes(KeyType::P256, &raw)?
+            }
             _ => self.any_material()?,
-        };
-        if let Some(required) = t.and_then(VerificationMethodType::required_key_type)
-            && key.key_type() != required
-        {
-            return Err(Error::invalid_key(format!(
-                "{} holds a {} key, expected {required}",
-                self.type_,
-                key.key_type()
-            )));
-        }
-        Ok(key)
+        })
     }
 
     /// For types Xinlian does not know, or secp256k1 methods that may use

@@ -184,9 +184,15 @@ impl PublicKey {
         let (codec, key) = Codec::split(bytes)?;
         match codec.public_key_type() {
             Some(t) => PublicKey::from_bytes(t, key),
-            None => Err(Error::UnsupportedKeyType {
+            None if codec.is_public_key() => Err(Error::UnsupportedKeyType {
                 key_type: format!("multicodec {codec}"),
             }),
+            None if codec.is_secret_key() => Err(Error::invalid_key(format!(
+                "multicodec {codec} is a secret key, expected a public key"
+            ))),
+            None => Err(Error::invalid_key(format!(
+                "multicodec {codec} is not a public-key codec"
+            ))),
         }
     }
 
@@ -210,9 +216,11 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(_) | PublicKey::X25519(_) => Jwk::okp(t.jwk_crv(), b64(&self.to_bytes())),
             _ => {
+                // 0x04 || x || y, with x and y of equal length.
                 let point = self.to_uncompressed_bytes().unwrap_or_default();
-                let n = (point.len().saturating_sub(1)) / 2;
-                Jwk::ec(t.jwk_crv(), b64(&point[1..1 + n]), b64(&point[1 + n..]))
+                let coordinates = point.get(1..).unwrap_or_default();
+                let (x, y) = coordinates.split_at(coordinates.len() / 2);
+                Jwk::ec(t.jwk_crv(), b64(x), b64(y))
             }
         }
     }
@@ -220,6 +228,11 @@ impl PublicKey {
     /// Reads a public JWK. Private members (`d`) are ignored here; use
     /// [`SecretKey::from_jwk`] for private JWKs.
     pub fn from_jwk(jwk: &Jwk) -> Result<PublicKey> {
+        if !matches!(jwk.kty.as_str(), "OKP" | "EC") {
+            return Err(Error::UnsupportedKeyType {
+                key_type: format!("JWK kty {:?}", jwk.kty),
+            });
+        }
         let crv = jwk
             .crv
             .as_deref()
@@ -429,9 +442,12 @@ impl SecretKey {
         let (codec, key) = Codec::split(&bytes)?;
         match codec.secret_key_type() {
             Some(t) => SecretKey::from_bytes(t, key),
-            None => Err(Error::UnsupportedKeyType {
+            None if codec.is_secret_key() => Err(Error::UnsupportedKeyType {
                 key_type: format!("multicodec {codec} for a secret key"),
             }),
+            None => Err(Error::invalid_key(format!(
+                "multicodec {codec} is not a secret-key codec"
+            ))),
         }
     }
 

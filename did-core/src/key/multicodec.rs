@@ -63,6 +63,26 @@ impl Codec {
             .find(|t| Codec::secret(*t) == self)
     }
 
+    /// The multicodec table name of a key codec, for the codecs Xinlian
+    /// supports and the other registered key codecs it recognizes (so that a
+    /// BLS or RSA key is reported as unsupported, not as garbage).
+    pub fn key_name(self) -> Option<&'static str> {
+        KEY_CODECS
+            .iter()
+            .find(|(code, _, _)| *code == self.0)
+            .map(|(_, name, _)| *name)
+    }
+
+    /// Whether this is a registered public-key codec (supported or not).
+    pub fn is_public_key(self) -> bool {
+        KEY_CODECS.iter().any(|(code, _, public)| *code == self.0 && *public)
+    }
+
+    /// Whether this is a registered secret-key codec (supported or not).
+    pub fn is_secret_key(self) -> bool {
+        KEY_CODECS.iter().any(|(code, _, public)| *code == self.0 && !*public)
+    }
+
     /// `varint(code) || bytes`.
     pub fn prefix(self, bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(bytes.len() + 3);
@@ -96,9 +116,40 @@ impl Codec {
     }
 }
 
+/// Registered key codecs: (code, name, is a public key).
+const KEY_CODECS: [(u64, &str, bool); 24] = [
+    (0xe7, "secp256k1-pub", true),
+    (0xea, "bls12_381-g1-pub", true),
+    (0xeb, "bls12_381-g2-pub", true),
+    (0xec, "x25519-pub", true),
+    (0xed, "ed25519-pub", true),
+    (0xee, "bls12_381-g1g2-pub", true),
+    (0xef, "sr25519-pub", true),
+    (0x1200, "p256-pub", true),
+    (0x1201, "p384-pub", true),
+    (0x1202, "p521-pub", true),
+    (0x1203, "ed448-pub", true),
+    (0x1204, "x448-pub", true),
+    (0x1205, "rsa-pub", true),
+    (0x1206, "sm2-pub", true),
+    (0xeb51, "jwk_jcs-pub", true),
+    (0x1300, "ed25519-priv", false),
+    (0x1301, "secp256k1-priv", false),
+    (0x1302, "x25519-priv", false),
+    (0x1305, "rsa-priv", false),
+    (0x1306, "p256-priv", false),
+    (0x1307, "p384-priv", false),
+    (0x1308, "p521-priv", false),
+    (0x1309, "bls12_381-g1-priv", false),
+    (0x130a, "bls12_381-g2-priv", false),
+];
+
 impl fmt::Display for Codec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0x{:x}", self.0)
+        match self.key_name() {
+            Some(name) => write!(f, "0x{:x} ({name})", self.0),
+            None => write!(f, "0x{:x}", self.0),
+        }
     }
 }
 
@@ -116,5 +167,22 @@ mod tests {
         assert!(Codec::split(&[0x80]).is_err());
         assert!(Codec::split(&[0x80, 0x00]).is_err());
         assert!(Codec::split(&[]).is_err());
+    }
+
+    #[test]
+    fn key_codec_table_agrees_with_supported_codecs() {
+        for t in KeyType::ALL {
+            let public = Codec::public(t);
+            assert!(public.is_public_key() && !public.is_secret_key(), "{public}");
+            assert_eq!(public.public_key_type(), Some(t));
+            if t.can_sign() {
+                let secret = Codec::secret(t);
+                assert!(secret.is_secret_key() && !secret.is_public_key(), "{secret}");
+                assert_eq!(secret.secret_key_type(), Some(t));
+            }
+        }
+        assert_eq!(Codec(0xeb).to_string(), "0xeb (bls12_381-g2-pub)");
+        assert_eq!(Codec(0x02).to_string(), "0x2");
+        assert!(!Codec(0x02).is_public_key() && !Codec(0x02).is_secret_key());
     }
 }

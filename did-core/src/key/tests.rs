@@ -134,6 +134,86 @@ fn private_jwk_must_match_public_members() {
     assert!(SecretKey::from_jwk(&jwk).is_err());
 }
 
+#[test]
+fn jwk_keeps_member_order_but_equality_ignores_it() {
+    let x = "3p7bfXt9wbTTW2HC7OQ1Nz-DQ8hbeGdNrfx-FG-IK08";
+    let text = format!(r#"{{"kty":"OKP","crv":"X25519","use":"enc","x":"{x}"}}"#);
+    let jwk = Jwk::from_json(&text).unwrap();
+    assert_eq!(serde_json::to_string(&jwk).unwrap(), text);
+    assert_eq!(jwk.extra["use"], "enc");
+    let reordered = Jwk::from_json(&format!(r#"{{"x":"{x}","use":"enc","crv":"X25519","kty":"OKP"}}"#)).unwrap();
+    assert_eq!(reordered, jwk);
+    assert_ne!(serde_json::to_string(&reordered).unwrap(), text);
+    // Members added in code go after the ones read; removed ones vanish.
+    let mut edited = jwk.clone();
+    edited.extra.insert("kid".into(), "k1".into());
+    edited.extra.remove("use");
+    assert_eq!(
+        serde_json::to_string(&edited).unwrap(),
+        format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}","kid":"k1"}}"#)
+    );
+    // A JWK built in code writes kty, crv, x, y.
+    let pk = SecretKey::from_bytes(KeyType::P256, &[4; 32]).unwrap().public_key();
+    let built = serde_json::to_value(pk.to_jwk()).unwrap();
+    let keys: Vec<&str> = built.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["kty", "crv", "x", "y"]);
+    // Private members are written for a private JWK, in its order.
+    let sk = SecretKey::from_bytes(KeyType::Ed25519, &[4; 32]).unwrap();
+    let private = serde_json::to_value(sk.to_jwk()).unwrap();
+    let keys: Vec<&str> = private.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["kty", "crv", "x", "d"]);
+    assert!(!sk.to_jwk().to_public().is_private());
+}
+
+#[test]
+fn jwk_members_must_be_strings() {
+    for bad in [
+        r#"{"crv":"P-256"}"#,
+        r#"{"kty":1}"#,
+        r#"{"kty":"EC","crv":null}"#,
+        r#"{"kty":"EC","x":["a"]}"#,
+        r#"{"kty":"OKP","d":7}"#,
+        r#"[]"#,
+        r#""kty""#,
+    ] {
+        assert!(matches!(Jwk::from_json(bad), Err(Error::InvalidKey { .. })), "{bad}");
+    }
+}
+
+#[test]
+fn unsupported_and_invalid_keys_are_told_apart() {
+    // Registered key types Xinlian does not support.
+    let rsa = Jwk::from_json(r#"{"kty":"RSA","n":"sbX8","e":"AQAB"}"#).unwrap();
+    assert!(matches!(
+        PublicKey::from_jwk(&rsa),
+        Err(Error::UnsupportedKeyType { .. })
+    ));
+    for codec in [0xea_u64, 0xeb, 0xee, 0x1202, 0x1205] {
+        let bytes = Codec(codec).prefix(&[1; 48]);
+        match PublicKey::from_multicodec(&bytes) {
+            Err(Error::UnsupportedKeyType { key_type }) => assert!(key_type.contains("0x"), "{key_type}"),
+            other => panic!("{codec:x}: {other:?}"),
+        }
+    }
+    let x25519_secret = multibase::encode(multibase::Base::Base58Btc, Codec(0x1302).prefix(&[1; 32]));
+    assert!(matches!(
+        SecretKey::from_multikey(&x25519_secret),
+        Err(Error::UnsupportedKeyType { .. })
+    ));
+    // Bytes that are not a key codec at all, or the wrong kind of key.
+    for bytes in [Codec(0x02).prefix(&[1; 32]), Codec::ED25519_PRIV.prefix(&[1; 32])] {
+        assert!(matches!(
+            PublicKey::from_multicodec(&bytes),
+            Err(Error::InvalidKey { .. })
+        ));
+    }
+    let public_as_secret = multibase::encode(multibase::Base::Base58Btc, Codec::ED25519_PUB.prefix(&[1; 32]));
+    assert!(matches!(
+        SecretKey::from_multikey(&public_as_secret),
+        Err(Error::InvalidKey { .. })
+    ));
+}
+
 mod prop {
     use super::*;
     use proptest::prelude::*;

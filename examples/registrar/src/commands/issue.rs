@@ -1,0 +1,262 @@
+//! `registrar issue diploma|employment`: one credential.
+
+use serde_json::{Map, Value, json};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+use xinlian_vc::jose::{JwtIssueOptions, issue_vc_jwt};
+use xinlian_did_core::KeyType;
+use xinlian_vc::jsonld::ContextLoader;
+use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof, add_rdfc_proof};
+use xinlian_vc::records::{DegreeType, Diploma, EmploymentCredential, EmploymentType};
+use xinlian_vc::sd_jwt::SdJwtVcBuilder;
+use xinlian_vc::status::{StatusListEntry, StatusPurpose};
+use xinlian_vc::{Credential, KeySigner, Signer};
+
+use crate::cli::{DiplomaArgs, EmploymentArgs, FormatArg};
+use crate::error::{CliError, Result};
+use crate::institution::Institution;
+use crate::store::{Issued, Store};
+
+/// A credential ready to be reserved, built and secured.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// A diploma.
+    Diploma(DiplomaArgs),
+    /// An employment record.
+    Employment(EmploymentArgs),
+}
+
+impl Request {
+    /// `diploma` or `employment`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Diploma(_) => "diploma",
+            Request::Employment(_) => "employment",
+        }
+    }
+
+    /// The holder's id at the institution.
+    pub fn subject(&self) -> &str {
+        match self {
+            Request::Diploma(d) => &d.student_id,
+            Request::Employment(e) => &e.employee_id,
+        }
+    }
+
+    /// The issuance log key: one credential per kind, holder and degree/title.
+    pub fn subject_key(&self) -> String {
+        match self {
+            Request::Diploma(d) => format!("diploma:{}:{}", d.student_id, d.degree),
+            Request::Employment(e) => format!("employment:{}:{}:{}", e.employee_id, e.title, e.start),
+        }
+    }
+
+    /// The requested format.
+    pub fn format(&self) -> FormatArg {
+        match self {
+            Request::Diploma(d) => d.format,
+            Request::Employment(e) => e.format,
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(field: &str, text: &str) -> Result<Date> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map_err(|_| CliError::Input(format!("{field}: {text:?} is not a date (YYYY-MM-DD)")))
+}
+
+fn degree_type(degree: &str) -> DegreeType {
+    let d = degree.to_ascii_lowercase();
+    if d.starts_with("bachelor") || d.starts_with("b.") || d.starts_with("bs") || d.starts_with("ba") {
+        DegreeType::Bachelor
+    } else if d.starts_with("master") || d.starts_with("m.") || d.starts_with("ms") || d.starts_with("ma") {
+        DegreeType::Master
+    } else if d.contains("phd") || d.contains("ph.d") || d.starts_with("doctor") {
+        DegreeType::ResearchDoctorate
+    } else if d.starts_with("associate") {
+        DegreeType::Associate
+    } else {
+        DegreeType::Diploma
+    }
+}
+
+/// A URN for a holder who has no DID: `urn:xinlian:<kind>:<id>`.
+fn holder_urn(kind: &str, id: &str) -> String {
+    let mut out = format!("urn:xinlian:{kind}:");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn status_entries(inst: &Institution, issued: &Issued) -> [StatusListEntry; 2] {
+    let base = &inst.profile.public_url;
+    [StatusPurpose::Revocation, StatusPurpose::Suspension].map(|purpose| {
+        let url = format!("{base}/status/{}/{}", issued.list_number, purpose.as_str());
+        let mut entry = StatusListEntry::new(purpose, issued.status_index, url.clone());
+        entry.id = Some(format!("{url}#{}", issued.status_index));
+        entry
+    })
+}
+
+/// Builds the unsigned credential for a reserved request.
+pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: OffsetDateTime) -> Result<Credential> {
+    let [revocation, suspension] = status_entries(inst, issued);
+    let profile = &inst.profile;
+    Ok(match request {
+        Request::Diploma(d) => {
+            let subject = d.subject_did.clone().unwrap_or_else(|| holder_urn("student", &d.student_id));
+            let mut b = Diploma::builder()
+                .credential_id(&issued.credential_id)
+                .issuer(&profile.did, &profile.name)
+                .student(subject, &d.name)
+                .degree(degree_type(&d.degree), &d.degree)
+                .major(&d.major)
+                .graduated(parse_date("--graduated", &d.graduated)?)
+                .valid_from(now)
+                .status(revocation)
+                .status(suspension);
+            if let Some(h) = &d.honors {
+                b = b.honors(h);
+            }
+            b.build()?
+        }
+        Request::Employment(e) => {
+            let subject = e.subject_did.clone().unwrap_or_else(|| holder_urn("employee", &e.employee_id));
+            let employment_type: EmploymentType = e.employment_type.to_ascii_uppercase().parse().map_err(|_| {
+                CliError::Input(format!(
+                    "--employment-type {:?}: expected FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM or OTHER",
+                    e.employment_type
+                ))
+            })?;
+            let mut b = EmploymentCredential::builder()
+                .credential_id(&issued.credential_id)
+                .issuer(&profile.did)
+                .employer(&profile.did, &profile.name)
+                .employee(subject, &e.name)
+                .title(&e.title)
+                .employment_type(employment_type)
+                .started(parse_date("--start", &e.start)?)
+                .valid_from(now)
+                .status(revocation)
+                .status(suspension);
+            if let Some(end) = &e.end {
+                b = b.ended(parse_date("--end", end)?);
+            }
+            b.build()?
+        }
+    })
+}
+
+/// Secures a credential in the requested format; returns the text to write.
+pub async fn secure(credential: &Credential, format: FormatArg, signer: &KeySigner) -> Result<String> {
+    let jcs = |suite: Cryptosuite| ProofOptions::new().cryptosuite(suite);
+    let doc = credential.as_object();
+    let signed = match format {
+        FormatArg::DiEddsaJcs => add_proof(doc, &jcs(Cryptosuite::EddsaJcs2022), signer).await?,
+        FormatArg::DiEcdsaJcs => add_proof(doc, &jcs(Cryptosuite::EcdsaJcs2019), signer).await?,
+        // The rdfc suite follows from the key type (Ed25519 → eddsa, P-256 → ecdsa).
+        FormatArg::DiEddsaRdfc | FormatArg::DiEcdsaRdfc => {
+            let wanted = if format == FormatArg::DiEddsaRdfc { KeyType::Ed25519 } else { KeyType::P256 };
+            if (signer.key_type() == KeyType::Ed25519) != (wanted == KeyType::Ed25519) {
+                return Err(CliError::Input(format!(
+                    "--format {} needs a {} signing key; this institution signs with {}",
+                    format_name(format),
+                    if wanted == KeyType::Ed25519 { "Ed25519" } else { "P-256 or P-384" },
+                    signer.key_type()
+                )));
+            }
+            add_rdfc_proof(doc, &ProofOptions::new(), signer, ContextLoader::shared()).await?
+        }
+        FormatArg::Jwt => return Ok(issue_vc_jwt(doc, signer, &JwtIssueOptions::default()).await?),
+        FormatArg::SdJwt => return sd_jwt(credential, signer).await,
+    };
+    serde_json::to_string_pretty(&Value::Object(signed)).map_err(|e| CliError::Input(e.to_string()))
+}
+
+/// An SD-JWT VC of the credential: the subject's claims each disclosable,
+/// the status entries in the clear (the verifier needs them).
+async fn sd_jwt(credential: &Credential, signer: &KeySigner) -> Result<String> {
+    let mut claims = Map::new();
+    let subject = credential.subjects().first().map(|s| (*s).clone()).unwrap_or_default();
+    let mut disclosable = Vec::new();
+    for (k, v) in subject {
+        if k == "id" {
+            claims.insert("sub".into(), v);
+            continue;
+        }
+        disclosable.push(format!("/{k}"));
+        claims.insert(k, v);
+    }
+    if let Some(id) = credential.id() {
+        claims.insert("jti".into(), json!(id));
+    }
+    if let Some(status) = credential.get("credentialStatus") {
+        claims.insert("credentialStatus".into(), status.clone());
+    }
+    let vct = format!("https://xinlian.dev/vct/{}", credential.types().last().copied().unwrap_or("credential"));
+    let mut builder = SdJwtVcBuilder::new(vct, claims);
+    for pointer in disclosable {
+        builder = builder.disclosable(pointer);
+    }
+    Ok(builder.issue(signer).await?.to_string())
+}
+
+/// `registrar issue diploma|employment`.
+pub async fn run(inst: &Institution, request: Request, output: Option<&std::path::Path>, json: bool) -> Result<()> {
+    let signer = inst.signer()?;
+    let mut store = Store::open(&inst.home.db_path())?;
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let stamp = now.format(&Rfc3339).unwrap_or_default();
+    let format = format_name(request.format());
+    let reserved = store.reserve(
+        &[(request.kind().into(), request.subject().into(), request.subject_key(), format.into())],
+        &stamp,
+    )?;
+    let issued = reserved.into_iter().next().ok_or_else(|| CliError::Failed("nothing reserved".into()))?;
+    let credential = build(inst, &request, &issued, now)?;
+    let text = secure(&credential, request.format(), &signer).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    match output {
+        Some(path) => crate::home::write_atomic(path, text.as_bytes())?,
+        None if !json => println!("{text}"),
+        None => {}
+    }
+    store.mark_issued(&[(issued.credential_id.clone(), output.map(|p| p.display().to_string()))])?;
+    if json {
+        let credential_value = if text.starts_with('{') {
+            serde_json::from_str(&text).unwrap_or(Value::String(text.clone()))
+        } else {
+            Value::String(text.clone())
+        };
+        let out = json!({
+            "credentialId": issued.credential_id,
+            "format": format,
+            "file": output.map(|p| p.display().to_string()),
+            "statusListIndex": issued.status_index,
+            "credential": if output.is_none() { credential_value } else { Value::Null },
+        });
+        println!("{out}");
+    } else if let Some(path) = output {
+        eprintln!("issued {} ({format}) to {}", issued.credential_id, path.display());
+    }
+    Ok(())
+}
+
+/// The format's command-line name.
+pub fn format_name(format: FormatArg) -> &'static str {
+    match format {
+        FormatArg::DiEddsaRdfc => "di-eddsa-rdfc",
+        FormatArg::DiEddsaJcs => "di-eddsa-jcs",
+        FormatArg::DiEcdsaRdfc => "di-ecdsa-rdfc",
+        FormatArg::DiEcdsaJcs => "di-ecdsa-jcs",
+        FormatArg::Jwt => "jwt",
+        FormatArg::SdJwt => "sd-jwt",
+    }
+}

@@ -1,0 +1,51 @@
+//! `registrar publish --out-dir DIR`: the files a static web server needs.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::error::{CliError, Result};
+use crate::home::write_atomic;
+use crate::institution::Institution;
+use crate::store::Store;
+
+/// Writes `status/<n>/<purpose>` for every status list and, for did:web,
+/// `.well-known/did.json` (or `<path>/did.json`), under `out_dir`.
+pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
+    let mut store = Store::open(&inst.home.db_path())?;
+    let signer = inst.signer()?;
+    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    let mut written = Vec::new();
+    for n in store.list_numbers()? {
+        for purpose in ["revocation", "suspension"] {
+            if let Some(text) = store.list_credential(n, purpose)? {
+                let path = out_dir.join("status").join(n.to_string()).join(purpose);
+                write_atomic(&path, text.as_bytes())?;
+                written.push(path.display().to_string());
+            }
+        }
+    }
+    if let Some(domain) = &inst.profile.web_domain {
+        let doc = inst.home.did_web_document_path();
+        let bytes = std::fs::read(&doc).map_err(|e| CliError::io(&doc, e))?;
+        // did:web:host[:path:segments] → /path/segments/did.json, or /.well-known/did.json.
+        let msid = inst.profile.did.trim_start_matches("did:web:");
+        let segments: Vec<&str> = msid.split(':').skip(1).collect();
+        let path = if segments.is_empty() {
+            out_dir.join(".well-known").join("did.json")
+        } else {
+            segments.iter().fold(out_dir.to_path_buf(), |p, s| p.join(s)).join("did.json")
+        };
+        write_atomic(&path, &bytes)?;
+        written.push(path.display().to_string());
+        let _ = domain;
+    }
+    if json {
+        println!("{}", json!({ "written": written }));
+    } else {
+        for w in &written {
+            println!("wrote {w}");
+        }
+    }
+    Ok(())
+}

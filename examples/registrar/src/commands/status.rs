@@ -1,0 +1,119 @@
+//! `registrar revoke|suspend|reinstate`, and keeping the signed status list
+//! credentials up to date.
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof};
+use xinlian_vc::status::{BitstringStatusList, StatusPurpose, status_list_credential};
+use xinlian_vc::{Credential, KeySigner, Signer};
+
+use crate::error::{CliError, Result};
+use crate::institution::Institution;
+use crate::store::{LIST_SIZE, StatusColumn, Store};
+
+/// What a status command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Set the revocation bit (permanent).
+    Revoke,
+    /// Set the suspension bit.
+    Suspend,
+    /// Clear the suspension bit.
+    Reinstate,
+}
+
+const PURPOSES: [(StatusPurpose, StatusColumn); 2] =
+    [(StatusPurpose::Revocation, StatusColumn::Revoked), (StatusPurpose::Suspension, StatusColumn::Suspended)];
+
+/// The URL a status list is published at.
+pub fn list_url(inst: &Institution, list_number: u64, purpose: StatusPurpose) -> String {
+    format!("{}/status/{list_number}/{}", inst.profile.public_url, purpose.as_str())
+}
+
+/// The Data Integrity suite the institution's key signs status lists with.
+fn list_suite(signer: &KeySigner) -> Result<Cryptosuite> {
+    Cryptosuite::for_key_type(signer.key_type()).ok_or_else(|| {
+        CliError::Input(format!(
+            "status lists need a Data Integrity suite, and none signs with {} keys",
+            signer.key_type()
+        ))
+    })
+}
+
+async fn sign_list(inst: &Institution, store: &Store, signer: &KeySigner, n: u64, purpose: StatusPurpose, column: StatusColumn) -> Result<()> {
+    let mut list = BitstringStatusList::new(LIST_SIZE)?;
+    for index in store.set_indexes(n, column)? {
+        list.set(index, true)?;
+    }
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let unsigned = status_list_credential(&list_url(inst, n, purpose), &inst.profile.did, purpose, &list, now)?;
+    let signed = add_proof(unsigned.as_object(), &ProofOptions::new().cryptosuite(list_suite(signer)?), signer).await?;
+    let text = serde_json::to_string(&Value::Object(signed)).map_err(|e| CliError::Input(e.to_string()))?;
+    store.put_list_credential(n, purpose.as_str(), &text)
+}
+
+/// Signs status list credentials for lists that have none yet.
+pub async fn ensure_lists(inst: &Institution, store: &mut Store, signer: &KeySigner) -> Result<()> {
+    for n in store.list_numbers()? {
+        for (purpose, column) in PURPOSES {
+            if store.list_credential(n, purpose.as_str())?.is_none() {
+                sign_list(inst, store, signer, n, purpose, column).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the credential id from an argument that is an id or a file.
+fn credential_id(arg: &str) -> Result<String> {
+    let path = std::path::Path::new(arg);
+    if !path.is_file() {
+        return Ok(arg.to_owned());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        let value: Value =
+            serde_json::from_str(trimmed).map_err(|e| CliError::Input(format!("{arg}: not JSON: {e}")))?;
+        return Credential::from_value(value)?
+            .id()
+            .map(str::to_owned)
+            .ok_or_else(|| CliError::Input(format!("{arg}: the credential has no id")));
+    }
+    crate::commands::verify::jwt_credential_id(trimmed)
+        .ok_or_else(|| CliError::Input(format!("{arg}: cannot find a credential id in this file")))
+}
+
+/// Runs a status command.
+pub async fn run(inst: &Institution, action: Action, credential: &str, json: bool) -> Result<()> {
+    let id = credential_id(credential)?;
+    let mut store = Store::open(&inst.home.db_path())?;
+    let existing = store
+        .by_credential_id(&id)?
+        .ok_or_else(|| CliError::Input(format!("{id} was not issued by this registrar")))?;
+    if action == Action::Reinstate && existing.revoked {
+        return Err(CliError::Input(format!("{id} is revoked; revocation is permanent")));
+    }
+    let (column, value, purpose) = match action {
+        Action::Revoke => (StatusColumn::Revoked, true, StatusPurpose::Revocation),
+        Action::Suspend => (StatusColumn::Suspended, true, StatusPurpose::Suspension),
+        Action::Reinstate => (StatusColumn::Suspended, false, StatusPurpose::Suspension),
+    };
+    let row = store.set_flag(&id, column, value)?;
+    let signer = inst.signer()?;
+    ensure_lists(inst, &mut store, &signer).await?;
+    sign_list(inst, &store, &signer, row.list_number, purpose, column).await?;
+    let state = if row.revoked {
+        "revoked"
+    } else if row.suspended {
+        "suspended"
+    } else {
+        "active"
+    };
+    if json {
+        println!("{}", json!({ "credentialId": id, "status": state, "statusList": list_url(inst, row.list_number, purpose), "statusListIndex": row.status_index }));
+    } else {
+        println!("{id}: {state} (list {} index {})", list_url(inst, row.list_number, purpose), row.status_index);
+    }
+    Ok(())
+}

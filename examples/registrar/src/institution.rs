@@ -1,0 +1,261 @@
+//! The institution: creating its DID, loading its signer, and the resolver
+//! the registrar uses.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use xinlian_did_core::document::MULTIKEY_CONTEXT_V1;
+use xinlian_did_core::method::{jwk as did_jwk, key as did_key};
+use xinlian_did_core::{
+    Did, Document, KeyType, PublicKey, Relationship, ResolutionOptions, Resolver, SecretKey, VerificationMethod,
+};
+use xinlian_resolver::MethodRegistry;
+use xinlian_resolver::ethr::{EthrDid, EthrResolver};
+use xinlian_resolver::ledger::{Address, EmbeddedLedger, Ledger, Operation, SignedChange};
+use xinlian_vc::KeySigner;
+
+use crate::cli::{InitArgs, KeyTypeArg, MethodArg};
+use crate::error::{CliError, Result};
+use crate::home::{Home, LedgerProfile, Profile};
+use crate::keystore;
+
+/// Chain id of the embedded ledger (the conventional local-development id).
+pub const EMBEDDED_CHAIN_ID: u64 = 1337;
+/// did:ethr network name of the embedded ledger: its chain id in hex.
+pub const EMBEDDED_NETWORK: &str = "0x539";
+/// How long a did:ethr signing-key attribute is valid: 100 years.
+const KEY_VALIDITY_SECONDS: u64 = 100 * 365 * 24 * 3600;
+/// Where `registrar serve` listens by default, and so where status lists
+/// are published unless `--public-url` says otherwise.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8787";
+
+/// A loaded institution.
+pub struct Institution {
+    /// Its home directory.
+    pub home: Home,
+    /// Its profile.
+    pub profile: Profile,
+}
+
+fn key_type(arg: KeyTypeArg) -> KeyType {
+    match arg {
+        KeyTypeArg::Ed25519 => KeyType::Ed25519,
+        KeyTypeArg::P256 => KeyType::P256,
+        KeyTypeArg::Secp256k1 => KeyType::Secp256k1,
+    }
+}
+
+/// The did:ethr attribute name that publishes a signing key.
+fn key_attribute(key: &PublicKey) -> Result<String> {
+    let alg = match key.key_type() {
+        KeyType::Ed25519 => "Ed25519",
+        KeyType::Secp256k1 => "Secp256k1",
+        other => {
+            return Err(CliError::Input(format!(
+                "did:ethr cannot publish {other} keys (the method defines Ed25519 and secp256k1); use --method key or web"
+            )));
+        }
+    };
+    Ok(format!("did/pub/{alg}/veriKey/hex"))
+}
+
+fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH).format(&Rfc3339).unwrap_or_default()
+}
+
+impl Institution {
+    /// Loads the institution in `home`.
+    pub fn load(home: Home) -> Result<Institution> {
+        let profile = home.profile()?;
+        Ok(Institution { home, profile })
+    }
+
+    /// `registrar init`.
+    pub async fn create(home: Home, args: &InitArgs) -> Result<Institution> {
+        if args.rpc_url.is_some() {
+            return Err(CliError::Input(
+                "--rpc-url: the EVM ledger is not built into this registrar yet; omit it to use the embedded ledger"
+                    .into(),
+            ));
+        }
+        let kt = key_type(args.key_type);
+        if args.method == MethodArg::Ethr {
+            // Check before anything is written.
+            key_attribute(&SecretKey::generate(kt)?.public_key())?;
+        }
+        home.create()?;
+        let passphrase = if args.encrypt { Some(home.passphrase("New passphrase for the key files: ")?) } else { None };
+        let pass = passphrase.as_ref().map(|p| p.as_str());
+        let signing = SecretKey::generate(kt)?;
+        keystore::save(&home.signing_key_path(1), &signing, pass)?;
+        let public_url = args.public_url.clone().unwrap_or_else(|| match &args.web_domain {
+            Some(d) if args.method == MethodArg::Web => format!("https://{d}"),
+            _ => DEFAULT_PUBLIC_URL.to_owned(),
+        });
+        let mut profile = Profile {
+            name: args.name.clone(),
+            did: String::new(),
+            method: args.method,
+            verification_method: String::new(),
+            web_domain: None,
+            ledger: None,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            created: now_rfc3339(),
+            key_generation: 1,
+        };
+        match args.method {
+            MethodArg::Key => {
+                let did = did_key::did_for(&signing.public_key());
+                profile.verification_method = format!("{did}#{}", did.method_specific_id());
+                profile.did = did.into_string();
+            }
+            MethodArg::Jwk => {
+                let did = did_jwk::did_for(&signing.public_key());
+                profile.verification_method = format!("{did}#0");
+                profile.did = did.into_string();
+            }
+            MethodArg::Web => {
+                let domain = args
+                    .web_domain
+                    .as_deref()
+                    .ok_or_else(|| CliError::Input("--method web needs --web-domain".into()))?;
+                let did = Did::parse(&format!("did:web:{}", domain.replace(':', "%3A")))
+                    .map_err(|e| CliError::Input(format!("--web-domain {domain:?}: {e}")))?;
+                let vm_id = did.with_fragment("key-1")?;
+                let mut doc = Document::new(did.clone());
+                doc.add_context(MULTIKEY_CONTEXT_V1);
+                doc.add_verification_method(
+                    VerificationMethod::multikey(&vm_id, &did, &signing.public_key()),
+                    &[Relationship::AssertionMethod, Relationship::Authentication],
+                );
+                let json = serde_json::to_vec_pretty(&doc).map_err(|e| CliError::Input(e.to_string()))?;
+                crate::home::write_atomic(&home.did_web_document_path(), &json)?;
+                profile.web_domain = Some(domain.to_owned());
+                profile.verification_method = vm_id.to_string();
+                profile.did = did.into_string();
+            }
+            MethodArg::Ethr => {
+                let owner = SecretKey::generate(KeyType::Secp256k1)?;
+                keystore::save(&home.owner_key_path(), &owner, pass)?;
+                let ledger = open_embedded(&home)?;
+                let owner_key = secp_signing_key(&owner)?;
+                let identity = Address::from_signing_key(&owner_key);
+                let did = EthrDid::from_address(Some(EMBEDDED_NETWORK), identity).to_did()?;
+                profile.ledger = Some(LedgerProfile::Embedded {
+                    chain_id: ledger.chain_id(),
+                    registry: format!("0x{}", ledger.registry().to_lower_hex()),
+                });
+                profile.did = did.to_string();
+                publish_ethr_key(&ledger, &owner_key, identity, &signing.public_key(), None).await?;
+                profile.verification_method = find_method(&resolver_with_ledger(Some(Arc::new(ledger))), &did, &signing.public_key(), None).await?;
+            }
+        }
+        home.save_profile(&profile)?;
+        Ok(Institution { home, profile })
+    }
+
+    /// The signer for the current signing key.
+    pub fn signer(&self) -> Result<KeySigner> {
+        let key = self.home.load_key(&self.home.signing_key_path(self.profile.key_generation))?;
+        Ok(KeySigner::new(key, self.profile.verification_method.clone())?)
+    }
+
+    /// The resolver the registrar uses for its own DIDs and everything else.
+    pub fn resolver(&self) -> Result<Arc<dyn Resolver>> {
+        resolver_for(&self.home)
+    }
+
+    /// `registrar rotate-key`: publishes a new signing key through the
+    /// ledger and retires the old one. Credentials signed before keep
+    /// verifying: verifiers resolve the DID as of each proof's `created`.
+    pub async fn rotate_key(&mut self) -> Result<String> {
+        if self.profile.method != MethodArg::Ethr {
+            return Err(CliError::Input(format!(
+                "rotate-key needs a ledger-anchored DID; {} is did:{:?}, whose key is its identifier",
+                self.profile.did, self.profile.method
+            )));
+        }
+        let old = self.home.load_key(&self.home.signing_key_path(self.profile.key_generation))?;
+        let new = SecretKey::generate(old.key_type())?;
+        let generation = self.profile.key_generation + 1;
+        let pass = if keystore::is_encrypted(&self.home.signing_key_path(self.profile.key_generation))? {
+            Some(self.home.passphrase("Passphrase for the new key file: ")?)
+        } else {
+            None
+        };
+        keystore::save(&self.home.signing_key_path(generation), &new, pass.as_ref().map(|p| p.as_str()))?;
+        let owner = secp_signing_key(&self.home.load_key(&self.home.owner_key_path())?)?;
+        let ledger = open_embedded(&self.home)?;
+        let identity = Address::from_signing_key(&owner);
+        publish_ethr_key(&ledger, &owner, identity, &new.public_key(), Some(&old.public_key())).await?;
+        let did = Did::parse(&self.profile.did)?;
+        self.profile.verification_method =
+            find_method(&resolver_with_ledger(Some(Arc::new(ledger))), &did, &new.public_key(), None).await?;
+        self.profile.key_generation = generation;
+        self.home.save_profile(&self.profile)?;
+        Ok(self.profile.verification_method.clone())
+    }
+}
+
+fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
+    k256::ecdsa::SigningKey::from_slice(&key.to_bytes())
+        .map_err(|_| CliError::Input("the owner key is not a secp256k1 key".into()))
+}
+
+fn open_embedded(home: &Home) -> Result<EmbeddedLedger> {
+    Ok(EmbeddedLedger::builder(home.ledger_path()).chain_id(EMBEDDED_CHAIN_ID).open().map_err(xinlian_resolver::Error::from)?)
+}
+
+async fn publish_ethr_key(
+    ledger: &EmbeddedLedger,
+    owner: &k256::ecdsa::SigningKey,
+    identity: Address,
+    new: &PublicKey,
+    old: Option<&PublicKey>,
+) -> Result<()> {
+    let ledger_err = |e| CliError::Resolver(xinlian_resolver::Error::from(e));
+    if let Some(old) = old {
+        let op = Operation::revoke_attribute(&key_attribute(old)?, old.to_bytes()).map_err(ledger_err)?;
+        let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
+        ledger.submit(&change).await.map_err(ledger_err)?;
+    }
+    let op = Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
+    let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
+    ledger.submit(&change).await.map_err(ledger_err)?;
+    Ok(())
+}
+
+/// The id of the assertion method in `did`'s document that holds `key`.
+async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Option<String>) -> Result<String> {
+    let options = ResolutionOptions { version_time: at, ..Default::default() };
+    let resolved = resolver.resolve(did, &options).await?;
+    resolved
+        .document
+        .methods_for(Relationship::AssertionMethod)
+        .into_iter()
+        .find(|vm| vm.public_key().is_ok_and(|k| &k == key))
+        .map(|vm| resolved.document.absolute_id(&vm.id).map(|u| u.to_string()))
+        .transpose()?
+        .ok_or_else(|| CliError::Failed(format!("{did} does not list the new key as an assertion method")))
+}
+
+fn resolver_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> Arc<dyn Resolver> {
+    let mut registry = MethodRegistry::new();
+    if let Some(ledger) = ledger {
+        let ethr = EthrResolver::builder().network(EMBEDDED_NETWORK, ledger).build();
+        // Registering a fresh method name cannot collide.
+        let _ = registry.register("ethr", ethr);
+    }
+    Arc::new(registry)
+}
+
+/// The resolver for a home: did:key, did:jwk, did:ethr on the home's
+/// embedded ledger (if any), and the home's own did:web document (if any,
+/// so it verifies before it is published). Works with an empty or missing
+/// home.
+pub fn resolver_for(home: &Home) -> Result<Arc<dyn Resolver>> {
+    let ledger: Option<Arc<dyn Ledger>> =
+        if home.ledger_path().is_file() { Some(Arc::new(open_embedded(home)?)) } else { None };
+    Ok(resolver_with_ledger(ledger))
+}

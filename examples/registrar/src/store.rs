@@ -1,0 +1,315 @@
+//! The issuance log and status-list state (`registrar.sqlite`).
+//!
+//! Every credential gets a row before it is signed (state `pending`) and is
+//! marked `issued` once its file is written, so an interrupted batch resumes
+//! with the same credential ids and status indexes: each student is issued
+//! exactly once. Status bits are derived from the `revoked`/`suspended`
+//! columns; the signed status list credentials are stored beside them.
+
+use std::path::Path;
+
+use rand_core::{OsRng, RngCore};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{CliError, Result};
+
+/// Entries per status list (the Bitstring Status List minimum).
+pub const LIST_SIZE: u64 = 131_072;
+/// A new list is started when the current one is this full, keeping random
+/// index allocation fast and the lists' herd privacy intact.
+const LIST_FILL_LIMIT: u64 = LIST_SIZE / 2;
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE issued (
+    credential_id TEXT PRIMARY KEY,
+    subject_key   TEXT NOT NULL UNIQUE,
+    kind          TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    list_number   INTEGER NOT NULL,
+    status_index  INTEGER NOT NULL,
+    format        TEXT NOT NULL,
+    file          TEXT,
+    state         TEXT NOT NULL DEFAULT 'pending',
+    revoked       INTEGER NOT NULL DEFAULT 0,
+    suspended     INTEGER NOT NULL DEFAULT 0,
+    issued_at     TEXT NOT NULL,
+    UNIQUE (list_number, status_index)
+);
+CREATE TABLE status_lists (
+    list_number INTEGER NOT NULL,
+    purpose     TEXT NOT NULL,
+    credential  TEXT NOT NULL,
+    PRIMARY KEY (list_number, purpose)
+);
+"#];
+
+/// A row of the issuance log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The credential's id (`urn:uuid:…`).
+    pub credential_id: String,
+    /// Dedup key: kind + the holder's id at the institution (+ degree).
+    pub subject_key: String,
+    /// `diploma` or `employment`.
+    pub kind: String,
+    /// The student's or employee's id.
+    pub subject: String,
+    /// Which status list.
+    pub list_number: u64,
+    /// Index in that list.
+    pub status_index: u64,
+    /// Credential format.
+    pub format: String,
+    /// Where the credential was written, if to a file.
+    pub file: Option<String>,
+    /// `pending` or `issued`.
+    pub state: String,
+    /// Revoked?
+    pub revoked: bool,
+    /// Suspended?
+    pub suspended: bool,
+    /// When it was allocated (RFC 3339).
+    pub issued_at: String,
+}
+
+/// The registrar database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating) the database.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if version > MIGRATIONS.len() {
+            return Err(CliError::Input(format!(
+                "{} was written by a newer registrar (schema {version})",
+                path.display()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(Store { conn })
+    }
+
+    /// Looks up a credential by its id.
+    pub fn by_credential_id(&self, id: &str) -> Result<Option<Issued>> {
+        Ok(self.conn.query_row(&format!("{SELECT} WHERE credential_id = ?1"), [id], row).optional()?)
+    }
+
+    /// Looks up a credential by its dedup key.
+    pub fn by_subject_key(&self, key: &str) -> Result<Option<Issued>> {
+        Ok(self.conn.query_row(&format!("{SELECT} WHERE subject_key = ?1"), [key], row).optional()?)
+    }
+
+    /// Reserves ids and status indexes for `requests` (kind, subject, subject
+    /// key, format) in one transaction. Rows already in the log are returned
+    /// as they are (so a resumed batch reuses them).
+    pub fn reserve(&mut self, requests: &[(String, String, String, String)], now: &str) -> Result<Vec<Issued>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(requests.len());
+        for (kind, subject, subject_key, format) in requests {
+            let existing = tx.query_row(&format!("{SELECT} WHERE subject_key = ?1"), [subject_key], row).optional()?;
+            if let Some(existing) = existing {
+                out.push(existing);
+                continue;
+            }
+            let (list_number, used): (u64, u64) = tx.query_row(
+                "SELECT COALESCE(MAX(list_number), 1), COUNT(*) FROM issued
+                 WHERE list_number = (SELECT COALESCE(MAX(list_number), 1) FROM issued)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )?;
+            let list_number = if used >= LIST_FILL_LIMIT { list_number + 1 } else { list_number };
+            let credential_id = format!("urn:uuid:{}", uuid_v4());
+            let status_index = loop {
+                let candidate = OsRng.next_u64() % LIST_SIZE;
+                let taken: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM issued WHERE list_number = ?1 AND status_index = ?2)",
+                    params![list_number as i64, candidate as i64],
+                    |r| r.get(0),
+                )?;
+                if !taken {
+                    break candidate;
+                }
+            };
+            tx.execute(
+                "INSERT INTO issued (credential_id, subject_key, kind, subject, list_number, status_index, format, issued_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![credential_id, subject_key, kind, subject, list_number as i64, status_index as i64, format, now],
+            )?;
+            out.push(Issued {
+                credential_id,
+                subject_key: subject_key.clone(),
+                kind: kind.clone(),
+                subject: subject.clone(),
+                list_number,
+                status_index,
+                format: format.clone(),
+                file: None,
+                state: "pending".into(),
+                revoked: false,
+                suspended: false,
+                issued_at: now.to_owned(),
+            });
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Marks credentials as issued (written to `file`), in one transaction.
+    pub fn mark_issued(&mut self, done: &[(String, Option<String>)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare("UPDATE issued SET state = 'issued', file = ?2 WHERE credential_id = ?1")?;
+            for (id, file) in done {
+                stmt.execute(params![id, file])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets or clears the revoked / suspended flag of a credential.
+    pub fn set_flag(&mut self, credential_id: &str, column: StatusColumn, value: bool) -> Result<Issued> {
+        let sql = match column {
+            StatusColumn::Revoked => "UPDATE issued SET revoked = ?2 WHERE credential_id = ?1",
+            StatusColumn::Suspended => "UPDATE issued SET suspended = ?2 WHERE credential_id = ?1",
+        };
+        let n = self.conn.execute(sql, params![credential_id, value])?;
+        if n == 0 {
+            return Err(CliError::Input(format!("no credential {credential_id} in this registrar's issuance log")));
+        }
+        self.by_credential_id(credential_id)?
+            .ok_or_else(|| CliError::Input(format!("no credential {credential_id}")))
+    }
+
+    /// The indexes set in one list for one purpose.
+    pub fn set_indexes(&self, list_number: u64, column: StatusColumn) -> Result<Vec<u64>> {
+        let sql = match column {
+            StatusColumn::Revoked => "SELECT status_index FROM issued WHERE list_number = ?1 AND revoked = 1",
+            StatusColumn::Suspended => "SELECT status_index FROM issued WHERE list_number = ?1 AND suspended = 1",
+        };
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([list_number as i64], |r| r.get::<_, i64>(0))?;
+        rows.map(|r| Ok(r? as u64)).collect()
+    }
+
+    /// Every list number in use.
+    pub fn list_numbers(&self) -> Result<Vec<u64>> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT list_number FROM issued ORDER BY list_number")?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        rows.map(|r| Ok(r? as u64)).collect()
+    }
+
+    /// Stores a signed status list credential.
+    pub fn put_list_credential(&self, list_number: u64, purpose: &str, credential: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO status_lists (list_number, purpose, credential) VALUES (?1, ?2, ?3)
+             ON CONFLICT (list_number, purpose) DO UPDATE SET credential = excluded.credential",
+            params![list_number as i64, purpose, credential],
+        )?;
+        Ok(())
+    }
+
+    /// A stored status list credential.
+    pub fn list_credential(&self, list_number: u64, purpose: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT credential FROM status_lists WHERE list_number = ?1 AND purpose = ?2",
+                params![list_number as i64, purpose],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// How many credentials are in the log, and how many are issued.
+    pub fn counts(&self) -> Result<(u64, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(state = 'issued'), 0) FROM issued",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+}
+
+/// Which status flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusColumn {
+    /// `revoked`
+    Revoked,
+    /// `suspended`
+    Suspended,
+}
+
+const SELECT: &str = "SELECT credential_id, subject_key, kind, subject, list_number, status_index, format, file,
+    state, revoked, suspended, issued_at FROM issued";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issued> {
+    Ok(Issued {
+        credential_id: r.get(0)?,
+        subject_key: r.get(1)?,
+        kind: r.get(2)?,
+        subject: r.get(3)?,
+        list_number: r.get::<_, i64>(4)? as u64,
+        status_index: r.get::<_, i64>(5)? as u64,
+        format: r.get(6)?,
+        file: r.get(7)?,
+        state: r.get(8)?,
+        revoked: r.get(9)?,
+        suspended: r.get(10)?,
+        issued_at: r.get(11)?,
+    })
+}
+
+/// A random (version 4) UUID.
+pub fn uuid_v4() -> String {
+    let mut b = [0u8; 16];
+    OsRng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    format!(
+        "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserve_is_idempotent_per_subject_and_indexes_are_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        let reqs: Vec<_> = (0..500)
+            .map(|i| ("diploma".to_string(), format!("s{i}"), format!("diploma:s{i}"), "di-eddsa-jcs".to_string()))
+            .collect();
+        let first = store.reserve(&reqs, "2026-01-01T00:00:00Z").unwrap();
+        let again = store.reserve(&reqs, "2026-01-02T00:00:00Z").unwrap();
+        assert_eq!(first, again);
+        let mut idx: Vec<_> = first.iter().map(|r| r.status_index).collect();
+        idx.sort_unstable();
+        idx.dedup();
+        assert_eq!(idx.len(), 500);
+        store.mark_issued(&[(first[0].credential_id.clone(), Some("a.json".into()))]).unwrap();
+        assert_eq!(store.counts().unwrap(), (500, 1));
+        store.set_flag(&first[3].credential_id, StatusColumn::Revoked, true).unwrap();
+        assert_eq!(store.set_indexes(1, StatusColumn::Revoked).unwrap(), vec![first[3].status_index]);
+        assert!(store.set_flag("urn:uuid:nope", StatusColumn::Revoked, true).is_err());
+        // Reopening keeps everything (and does not re-run migrations).
+        drop(store);
+        let store = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        assert_eq!(store.counts().unwrap(), (500, 1));
+    }
+}

@@ -1,0 +1,244 @@
+//! eddsa-rdfc-2022 sign and verify of a diploma (an Open Badges 3.0
+//! OpenBadgeCredential) next to a raw Ed25519 verify of 32 bytes.
+//!
+//! Target (issue 4): eddsa-rdfc-2022 verify at most 9x a raw Ed25519
+//! verify. The context loader caches processed contexts, so after the first
+//! verification the credentials v2 and Open Badges contexts are not
+//! processed again. After the criterion runs, the bench prints the ratios
+//! from an interleaved timing loop.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use serde_json::{Map, Value, json};
+use time::macros::datetime;
+use xinlian_did_core::{KeyType, PublicKey, Relationship, SecretKey, StatelessResolver};
+use xinlian_vc::jsonld::{ContextLoader, canonicalize};
+use xinlian_vc::proof::{ProofExpectations, add_rdfc_proof, verify_rdfc_proof};
+use xinlian_vc::{KeySigner, ProofOptions};
+
+struct Setup {
+    raw_key: PublicKey,
+    raw_message: [u8; 32],
+    raw_signature: Vec<u8>,
+    resolver: StatelessResolver,
+    loader: ContextLoader,
+    university: KeySigner,
+    unsigned: Map<String, Value>,
+    signed: Map<String, Value>,
+    alumni: Map<String, Value>,
+    expected: ProofExpectations,
+}
+
+fn diploma(issuer: &str) -> Map<String, Value> {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+        ],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Bachelor of Science in Physics",
+        "issuer": { "id": issuer, "type": ["Profile"], "name": "Example University" },
+        "validFrom": "2026-06-30T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:graduate",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.edu/achievements/bsc-physics",
+                "type": ["Achievement"],
+                "achievementType": "BachelorDegree",
+                "name": "Bachelor of Science in Physics",
+                "description": "Four-year undergraduate degree in physics.",
+                "criteria": { "narrative": "Completed 240 credits including a thesis." },
+                "fieldOfStudy": "Physics"
+            }
+        }
+    })
+    .as_object()
+    .cloned()
+    .unwrap()
+}
+
+/// The AlumniCredential of the W3C vc-di-eddsa vectors: one type-scoped
+/// context (VerifiableCredential) instead of the diploma's five.
+fn alumni(issuer: &str) -> Map<String, Value> {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "name": "Alumni Credential",
+        "description": "A minimum viable example of an Alumni Credential.",
+        "issuer": issuer,
+        "validFrom": "2023-01-01T00:00:00Z",
+        "credentialSubject": { "id": "did:example:abcdefgh", "alumniOf": "The School of Examples" }
+    })
+    .as_object()
+    .cloned()
+    .unwrap()
+}
+
+fn setup() -> Setup {
+    let raw = SecretKey::generate(KeyType::Ed25519).unwrap();
+    let raw_message = [7u8; 32];
+    let university = KeySigner::did_key(SecretKey::generate(KeyType::Ed25519).unwrap()).unwrap();
+    // The examples context of the W3C vectors, for the smaller credential.
+    let loader = ContextLoader::new()
+        .with(
+            "https://www.w3.org/ns/credentials/examples/v2",
+            r#"{"@context": {"@vocab": "https://www.w3.org/ns/credentials/examples#"}}"#,
+        )
+        .unwrap();
+    let unsigned = diploma(university.did());
+    let options = ProofOptions::new().created(datetime!(2026-06-30 12:00:00 UTC));
+    let signed = pollster::block_on(add_rdfc_proof(&unsigned, &options, &university, &loader)).unwrap();
+    let alumni = pollster::block_on(add_rdfc_proof(
+        &alumni(university.did()),
+        &options,
+        &university,
+        &loader,
+    ))
+    .unwrap();
+    let expected = ProofExpectations::new(Relationship::AssertionMethod).at(datetime!(2026-07-01 00:00:00 UTC));
+    let s = Setup {
+        raw_signature: raw.sign(&raw_message),
+        raw_key: raw.public_key(),
+        raw_message,
+        resolver: StatelessResolver::new(),
+        loader,
+        university,
+        unsigned,
+        signed,
+        alumni,
+        expected,
+    };
+    rdfc_verify(&s);
+    s
+}
+
+fn raw_verify(s: &Setup) {
+    s.raw_key
+        .verify(black_box(&s.raw_message), black_box(&s.raw_signature))
+        .unwrap();
+}
+
+fn rdfc_sign(s: &Setup) {
+    let options = ProofOptions::new().created(datetime!(2026-06-30 12:00:00 UTC));
+    pollster::block_on(add_rdfc_proof(
+        black_box(&s.unsigned),
+        &options,
+        &s.university,
+        &s.loader,
+    ))
+    .unwrap();
+}
+
+fn rdfc_verify(s: &Setup) {
+    let outcome = pollster::block_on(verify_rdfc_proof(
+        black_box(&s.signed),
+        0,
+        &s.resolver,
+        &s.expected,
+        &s.loader,
+    ));
+    assert!(outcome.verified(), "{:?}", outcome.failures);
+}
+
+fn rdfc_verify_alumni(s: &Setup) {
+    let outcome = pollster::block_on(verify_rdfc_proof(
+        black_box(&s.alumni),
+        0,
+        &s.resolver,
+        &s.expected,
+        &s.loader,
+    ));
+    assert!(outcome.verified(), "{:?}", outcome.failures);
+}
+
+/// The same verification with a new loader each time: every context is
+/// parsed and processed again, as without the cache.
+fn rdfc_verify_uncached(s: &Setup) {
+    let loader = ContextLoader::new();
+    let outcome = pollster::block_on(verify_rdfc_proof(
+        black_box(&s.signed),
+        0,
+        &s.resolver,
+        &s.expected,
+        &loader,
+    ));
+    assert!(outcome.verified(), "{:?}", outcome.failures);
+}
+
+fn canonicalize_document(s: &Setup) {
+    canonicalize(black_box(&s.unsigned), &s.loader).unwrap();
+}
+
+fn canonicalize_proof_config(s: &Setup) {
+    let mut config = s.signed["proof"].as_object().cloned().unwrap();
+    config.shift_remove("proofValue");
+    config.insert("@context".into(), s.unsigned["@context"].clone());
+    canonicalize(black_box(&config), &s.loader).unwrap();
+}
+
+fn benches(c: &mut Criterion, s: &Setup) {
+    let mut group = c.benchmark_group("rdfc");
+    group.bench_function("ed25519_raw_verify_32B", |b| b.iter(|| raw_verify(s)));
+    group.bench_function("eddsa_rdfc_2022_sign_diploma", |b| b.iter(|| rdfc_sign(s)));
+    group.bench_function("eddsa_rdfc_2022_verify_diploma", |b| b.iter(|| rdfc_verify(s)));
+    group.bench_function("eddsa_rdfc_2022_verify_alumni", |b| b.iter(|| rdfc_verify_alumni(s)));
+    group.finish();
+}
+
+/// A named operation to time.
+type Op = (&'static str, fn(&Setup));
+
+/// Interleaved rounds; the median per-call time of each operation.
+fn ratios(s: &Setup) {
+    let ops: [Op; 7] = [
+        ("ed25519 raw verify", raw_verify),
+        ("eddsa-rdfc-2022 sign", rdfc_sign),
+        ("eddsa-rdfc-2022 verify", rdfc_verify),
+        ("  same, no context cache", rdfc_verify_uncached),
+        ("  RDFC of the document", canonicalize_document),
+        ("  RDFC of the proof config", canonicalize_proof_config),
+        ("eddsa-rdfc-2022 verify, alumni", rdfc_verify_alumni),
+    ];
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); ops.len()];
+    for _ in 0..15 {
+        for (i, (_, op)) in ops.iter().enumerate() {
+            let start = Instant::now();
+            for _ in 0..50 {
+                op(s);
+            }
+            samples[i].push(start.elapsed() / 50);
+        }
+    }
+    let medians: Vec<Duration> = samples
+        .iter_mut()
+        .map(|v| {
+            v.sort();
+            v[v.len() / 2]
+        })
+        .collect();
+    println!("\nratios to a raw Ed25519 verify of 32 bytes (median of 15 interleaved rounds):");
+    for ((name, _), m) in ops.iter().zip(&medians) {
+        println!(
+            "  {name:<30} {:>9.2} µs  {:>5.2}x",
+            m.as_secs_f64() * 1e6,
+            m.as_secs_f64() / medians[0].as_secs_f64()
+        );
+    }
+    println!("  target: eddsa-rdfc-2022 verify <= 9.00x");
+}
+
+fn main() {
+    let s = setup();
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c, &s);
+    c.final_summary();
+    if !std::env::args().any(|a| a == "--test" || a == "--list") {
+        ratios(&s);
+    }
+}

@@ -1,0 +1,98 @@
+//! The crate's error type.
+
+/// Everything that can go wrong in `xinlian-vc`.
+///
+/// Variants say what was wrong and where: a JSON pointer into the credential
+/// for data-model errors, the proof index for proof errors.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The credential or presentation breaks the data model.
+    #[error("invalid {what} at {path}: {reason}")]
+    Structure {
+        /// `credential`, `presentation`, `proof`, ...
+        what: &'static str,
+        /// JSON pointer of the offending property (e.g. `/validFrom`).
+        path: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A compact JWS or JWT (vc+jwt, vp+jwt, VC 1.1 JWT, KB-JWT) is
+    /// malformed or fails a check; `reason` names the part (header, payload,
+    /// claim) and what was wrong.
+    #[error("invalid JWT: {reason}")]
+    Jwt {
+        /// What was wrong, and where.
+        reason: String,
+    },
+    /// An SD-JWT is malformed or fails a check (disclosures, digests, key
+    /// binding); `reason` names the disclosure or JSON pointer.
+    #[error("invalid SD-JWT: {reason}")]
+    SdJwt {
+        /// What was wrong, and where.
+        reason: String,
+    },
+    /// A Data Integrity proof could not be created or read; `path` is the
+    /// JSON pointer of the offending property (e.g. `/proof/1/created`).
+    #[error("proof error at {path}: {reason}")]
+    Proof {
+        /// JSON pointer of the offending property.
+        path: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A [`Signer`](crate::Signer) failed or returned something unusable.
+    #[error("signer {verification_method}: {reason}")]
+    Signer {
+        /// The signer's verification method.
+        verification_method: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A trust list is malformed, not issued by a trusted authority, or does
+    /// not verify.
+    #[error("trust list: {reason}")]
+    Trust {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A JSON-LD `@context` URL that is neither bundled nor added to the
+    /// context loader (`jsonld::ContextLoader::with`); contexts are never
+    /// fetched from the network.
+    #[error("unknown JSON-LD context {url}: not bundled and not added to the context loader")]
+    UnknownContext {
+        /// The context URL.
+        url: String,
+    },
+    /// JSON-LD expansion or RDF canonicalization failed: a term no context
+    /// defines, an invalid context, a malformed value; `path` is the JSON
+    /// pointer of the offending entry when known (empty otherwise).
+    #[error("JSON-LD error at {path:?}: {reason}")]
+    JsonLd {
+        /// JSON pointer of the offending entry (e.g. `/credentialSubject/degree`).
+        path: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A Bitstring Status List is malformed (bad encoding, too short, an
+    /// unknown purpose) or an index is out of range or unavailable.
+    #[error("status list: {reason}")]
+    StatusList {
+        /// What was wrong.
+        reason: String,
+    },
+    /// A status list credential could not be fetched.
+    #[error("cannot fetch {url}: {reason}")]
+    Fetch {
+        /// The URL fetched.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A DID, key or resolution error from `xinlian-did-core`.
+    #[error(transparent)]
+    Did(#[from] xinlian_did_core::Error),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,403 @@
+//! Strict JSON-LD expansion (ssi-json-ld) and RDFC-1.0 canonical N-Quads
+//! (ssi-rdf), with the processed top-level `@context` cached in the loader.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Waker};
+
+use serde_json::{Map, Value};
+use ssi_json_ld::json_ld::expansion::{Action, Policy};
+use ssi_json_ld::json_ld::syntax::TryFromJson as _;
+use ssi_json_ld::json_ld::{self, Expand as _, ExpandedDocument, Process as _};
+use ssi_rdf::{AnyLdEnvironment as _, LdEnvironment};
+
+use super::loader::{ContextLoader, LoadFailure, ProcessedContext};
+use crate::error::{Error, Result};
+
+/// The hash function RDFC-1.0 uses to tell blank nodes apart. RDFC-1.0
+/// defaults to SHA-256; ecdsa-rdfc-2019 with P-384 keys runs it with
+/// SHA-384 (the W3C vectors' blank node labels depend on it).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum RdfcHash {
+    /// SHA-256, the RDFC-1.0 default (eddsa-rdfc-2022, ecdsa-rdfc-2019 with
+    /// P-256, Ed25519Signature2020).
+    #[default]
+    Sha256,
+    /// SHA-384 (ecdsa-rdfc-2019 with P-384).
+    Sha384,
+}
+
+/// The RDFC-1.0 canonical N-Quads of a JSON-LD document: JSON-LD expansion
+/// with contexts from `loader`, deserialization to RDF, canonicalization
+/// with SHA-256. Each quad is one line ending in `\n`, lines in code point
+/// order, blank nodes labelled `_:c14n0`, `_:c14n1`, ...
+///
+/// Expansion is strict: a property or type that no context defines is an
+/// [`Error::JsonLd`] naming the term and its JSON pointer (standard JSON-LD
+/// would drop it, so it would escape the signature), and a context the
+/// loader does not hold is an [`Error::UnknownContext`]. Terms that reach
+/// an IRI through a context's `@vocab` (VC 2.0's issuer-dependent
+/// vocabulary) are defined and are signed.
+pub fn canonicalize(document: &Map<String, Value>, loader: &ContextLoader) -> Result<String> {
+    canonicalize_view(document, &[], &[], RdfcHash::Sha256, loader)
+}
+
+/// [`canonicalize`] with the RDFC-1.0 hash function chosen.
+pub fn canonicalize_with(document: &Map<String, Value>, hash: RdfcHash, loader: &ContextLoader) -> Result<String> {
+    canonicalize_view(document, &[], &[], hash, loader)
+}
+
+/// [`canonicalize_with`] of `document` seen with its top-level entries
+/// named in `skip` left out and those in `set` put in (replacing any of the
+/// same name), without copying the document first. The RDF cryptosuites
+/// use it for the unsecured document (`proof` left out, `@context` possibly
+/// set from the proof) and the proof configuration (`proofValue` left out,
+/// `@context` set from the document).
+pub(crate) fn canonicalize_view(
+    document: &Map<String, Value>,
+    skip: &[&str],
+    set: &[(&str, &Value)],
+    hash: RdfcHash,
+    loader: &ContextLoader,
+) -> Result<String> {
+    let expanded = run_to_completion(expand(document, skip, set, loader))??;
+    let mut environment = LdEnvironment::default();
+    let to_rdf = |e: ssi_json_ld::JsonLdError| Error::JsonLd {
+        path: String::new(),
+        reason: format!("the expanded document does not convert to RDF: {e}"),
+    };
+    match hash {
+        RdfcHash::Sha256 => Ok(environment
+            .canonical_form_of(&expanded)
+            .map_err(|e| to_rdf(e.into()))?
+            .concat()),
+        RdfcHash::Sha384 => {
+            let quads = environment.quads_of(&expanded).map_err(|e| to_rdf(e.into()))?;
+            Ok(super::rdfc_sha384::canonical_nquads(quads))
+        }
+    }
+}
+
+/// Expands the view of `document` (see [`canonicalize_view`]) with the
+/// strict policy.
+async fn expand(
+    document: &Map<String, Value>,
+    skip: &[&str],
+    set: &[(&str, &Value)],
+    loader: &ContextLoader,
+) -> Result<ExpandedDocument<json_ld::IriBuf, json_ld::BlankIdBuf>> {
+    let context = match set.iter().find(|(k, _)| *k == "@context") {
+        Some((_, v)) => Some(*v),
+        None => document.get("@context"),
+    };
+    let active_context = match context {
+        Some(context) => processed_context(context, loader).await?,
+        None => Arc::new(ProcessedContext::default()),
+    };
+    // The top-level @context is applied through the (cached) active context,
+    // exactly as expansion would apply it, so it is left out of the body.
+    let kept = document
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()) && !set.iter().any(|(s, _)| s == k))
+        .map(|(k, v)| (k.as_str(), v));
+    let added = set.iter().map(|(k, v)| (*k, *v));
+    let body = json_syntax::Value::Object(
+        kept.chain(added)
+            .filter(|(k, _)| *k != "@context")
+            .map(|(k, v)| json_syntax::object::Entry::new(k.into(), to_json_syntax(v)))
+            .collect(),
+    );
+    let options = json_ld::expansion::Options {
+        policy: Policy {
+            invalid: Action::Reject,
+            vocab: Action::Keep,
+            allow_undefined: false,
+        },
+        ..Default::default()
+    };
+    let mut vocabulary = ();
+    body.expand_full(&mut vocabulary, (*active_context).clone(), None, loader, options, ())
+        .await
+        .map_err(|e| expansion_error(e, document, &active_context))
+}
+
+/// The active context after processing the document's `@context`, from the
+/// loader's cache when this exact `@context` value was processed before.
+async fn processed_context(context: &Value, loader: &ContextLoader) -> Result<Arc<ProcessedContext>> {
+    let key = context.to_string();
+    if let Some(hit) = loader.cached(&key) {
+        return Ok(hit);
+    }
+    let local =
+        json_ld::syntax::context::Context::try_from_json(to_json_syntax(context)).map_err(|e| Error::JsonLd {
+            path: "/@context".into(),
+            reason: format!("invalid @context: {e}"),
+        })?;
+    let mut vocabulary = ();
+    let processed = local
+        .process_full(
+            &mut vocabulary,
+            &ProcessedContext::default(),
+            loader,
+            None,
+            json_ld::context_processing::Options::default(),
+            (),
+        )
+        .await
+        .map_err(|e| context_error(e, "/@context"))?
+        .into_processed();
+    let processed = Arc::new(processed);
+    loader.remember(key, Arc::clone(&processed));
+    Ok(processed)
+}
+
+fn to_json_syntax(value: &Value) -> json_syntax::Value {
+    match value {
+        Value::Null => json_syntax::Value::Null,
+        Value::Bool(b) => json_syntax::Value::Boolean(*b),
+        Value::Number(n) => json_syntax::Value::Number(n.clone().into()),
+        Value::String(s) => json_syntax::Value::String(s.as_str().into()),
+        Value::Array(items) => json_syntax::Value::Array(items.iter().map(to_json_syntax).collect()),
+        Value::Object(map) => json_syntax::Value::Object(
+            map.iter()
+                .map(|(k, v)| json_syntax::object::Entry::new(k.as_str().into(), to_json_syntax(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn context_error(e: json_ld::context_processing::Error, path: &str) -> Error {
+    if let json_ld::context_processing::Error::ContextLoadingFailed(load) = &e {
+        return match load.cause.downcast_ref::<LoadFailure>() {
+            Some(LoadFailure::Unknown) | None => Error::UnknownContext {
+                url: load.target.to_string(),
+            },
+            Some(LoadFailure::Invalid(reason)) => Error::JsonLd {
+                path: path.to_owned(),
+                reason: format!("context {} is not valid JSON: {reason}", load.target),
+            },
+        };
+    }
+    Error::JsonLd {
+        path: path.to_owned(),
+        reason: format!("JSON-LD context processing failed ({}): {e}", e.code()),
+    }
+}
+
+fn expansion_error(e: json_ld::expansion::Error, document: &Map<String, Value>, context: &ProcessedContext) -> Error {
+    use json_ld::expansion::Error as E;
+    match e {
+        // A scoped context (in a term definition) failed to load or process.
+        E::ContextProcessing(inner) => context_error(inner, ""),
+        E::KeyExpansionFailed(term) => Error::JsonLd {
+            path: pointer_to_key(document, &term).unwrap_or_default(),
+            reason: format!("term {term:?} is not defined by any context; JSON-LD would drop it and leave it unsigned"),
+        },
+        E::InvalidTypeValue => {
+            let (path, what) = match undefined_type(document, context) {
+                Some((path, ty)) => (path, format!("type {ty:?} is not defined by any context")),
+                None => (
+                    String::new(),
+                    "a type value is not a defined term or an absolute IRI".into(),
+                ),
+            };
+            Error::JsonLd { path, reason: what }
+        }
+        other => Error::JsonLd {
+            path: String::new(),
+            reason: format!("JSON-LD expansion failed ({}): {other}", other.code()),
+        },
+    }
+}
+
+/// JSON pointer of the first entry named `key` (depth first, document order).
+fn pointer_to_key(document: &Map<String, Value>, key: &str) -> Option<String> {
+    fn walk(value: &Value, key: &str, path: &str) -> Option<String> {
+        match value {
+            Value::Object(map) => find_in(map, key, path),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, key, &format!("{path}/{i}"))),
+            _ => None,
+        }
+    }
+    fn find_in(map: &Map<String, Value>, key: &str, path: &str) -> Option<String> {
+        map.iter().find_map(|(k, v)| {
+            let here = format!("{path}/{}", escape(k));
+            if k == key {
+                Some(here)
+            } else if k == "@context" {
+                None
+            } else {
+                walk(v, key, &here)
+            }
+        })
+    }
+    find_in(document, key, "")
+}
+
+/// The first `type`/`@type` value that is not an absolute IRI and not a
+/// term of the document's top-level context: a best-effort pointer for an
+/// undefined type, since the expansion error does not say which value
+/// failed (scoped contexts may define more terms than the top level).
+fn undefined_type(document: &Map<String, Value>, context: &ProcessedContext) -> Option<(String, String)> {
+    fn walk_map(map: &Map<String, Value>, path: &str, context: &ProcessedContext) -> Option<(String, String)> {
+        map.iter().find_map(|(k, v)| {
+            let here = format!("{path}/{}", escape(k));
+            if k == "@context" {
+                return None;
+            }
+            if k == "type" || k == "@type" {
+                let values: Vec<(String, &Value)> = match v {
+                    Value::Array(items) => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (format!("{here}/{i}"), t))
+                        .collect(),
+                    one => vec![(here.clone(), one)],
+                };
+                for (p, t) in values {
+                    match t.as_str() {
+                        Some(s) if !s.contains(':') && !context.contains_term(s) => return Some((p, s.to_owned())),
+                        None => return Some((p, t.to_string())),
+                        _ => {}
+                    }
+                }
+            }
+            walk(v, &here, context)
+        })
+    }
+    fn walk(value: &Value, path: &str, context: &ProcessedContext) -> Option<(String, String)> {
+        match value {
+            Value::Object(map) => walk_map(map, path, context),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, &format!("{path}/{i}"), context)),
+            _ => None,
+        }
+    }
+    walk_map(document, "", context)
+}
+
+/// RFC 6901 escaping of one reference token.
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Drives a future that never waits on anything outside itself (the loader
+/// answers from memory) to completion, without an async runtime.
+fn run_to_completion<F: Future>(future: F) -> Result<F::Output> {
+    let mut future = pin!(future);
+    let mut cx = TaskContext::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(output) => Ok(output),
+        Poll::Pending => Err(Error::JsonLd {
+            path: String::new(),
+            reason: "JSON-LD processing suspended waiting for I/O, which the in-memory loader never does".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn undefined_property_is_an_error_with_its_pointer() {
+        let doc = object(json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "issuanceDate": "2020-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:s", "degree": "BSc"}
+        }));
+        let err = canonicalize(&doc, &ContextLoader::new()).unwrap_err();
+        match err {
+            Error::JsonLd { path, reason } => {
+                assert_eq!(path, "/credentialSubject/degree");
+                assert!(reason.contains("\"degree\""), "{reason}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn undefined_type_is_an_error_with_its_pointer() {
+        let doc = object(json!({
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential", "DiplomaCredential"],
+            "issuer": "did:example:issuer",
+            "issuanceDate": "2020-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:s"}
+        }));
+        let err = canonicalize(&doc, &ContextLoader::new()).unwrap_err();
+        assert!(
+            matches!(&err, Error::JsonLd { path, .. } if path.starts_with("/type/")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_context_is_named_and_never_fetched() {
+        let doc = object(json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://example.org/never-fetched/v1"],
+            "type": ["VerifiableCredential"]
+        }));
+        let err = canonicalize(&doc, &ContextLoader::new()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnknownContext {
+                url: "https://example.org/never-fetched/v1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn processed_contexts_are_cached_and_reused() {
+        let loader = ContextLoader::new();
+        let doc = object(json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": {"id": "did:example:s", "name": "Ada"}
+        }));
+        let first = canonicalize(&doc, &loader).unwrap();
+        let key = doc["@context"].to_string();
+        assert!(loader.cached(&key).is_some());
+        assert_eq!(canonicalize(&doc, &loader).unwrap(), first);
+        // A fresh loader (no cache) gives the same bytes.
+        assert_eq!(canonicalize(&doc, &ContextLoader::new()).unwrap(), first);
+    }
+
+    #[test]
+    fn skip_leaves_out_top_level_entries() {
+        let doc = object(json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:example:1",
+            "type": ["VerifiableCredential"],
+            "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"}
+        }));
+        let without = canonicalize_view(&doc, &["proof"], &[], RdfcHash::Sha256, &ContextLoader::new()).unwrap();
+        assert!(!without.contains("cryptosuite"), "{without}");
+        assert!(
+            canonicalize(&doc, &ContextLoader::new())
+                .unwrap()
+                .contains("cryptosuite")
+        );
+    }
+
+    #[test]
+    fn json_pointer_tokens_are_escaped() {
+        let doc = object(json!({"a/b": {"c~d": 1}}));
+        assert_eq!(pointer_to_key(&doc, "c~d").as_deref(), Some("/a~1b/c~0d"));
+    }
+}

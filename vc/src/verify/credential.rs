@@ -1,0 +1,428 @@
+//! Credential verification.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use xinlian_did_core::{Relationship, Resolver};
+
+use super::codes;
+use super::policy::Policy;
+use super::report::{Check, CheckOutcome, VerificationReport};
+use crate::credential::Credential;
+use crate::proof::{ProofExpectations, ProofOutcome, did_of, format_date_time, verify_proofs};
+use crate::status::{StatusList, StatusPurpose, status_list_entries};
+use crate::trust::find_accreditation;
+
+/// Verifies a credential: structure, each proof, key authorization (the
+/// proof's key belongs to the issuer and is an `assertionMethod`), validity
+/// period, status, schema and trust, one [`CheckOutcome`] each (one per
+/// proof for the proof checks). `report.verified()` is true only when
+/// nothing failed.
+///
+/// In a proof set every proof must verify and at least one must be the
+/// issuer's; proofs by others (co-signers, notaries) are reported as
+/// warnings under key authorization.
+pub async fn verify_credential(
+    credential: &Credential,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+) -> VerificationReport {
+    let mut report = VerificationReport::default();
+    check_credential_into(&mut report, credential, resolver, policy, "").await;
+    report
+}
+
+/// Runs every check of `credential` into `report`, each detail prefixed with
+/// `prefix` (used for credentials inside presentations).
+pub(crate) async fn check_credential_into(
+    report: &mut VerificationReport,
+    credential: &Credential,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+    prefix: &str,
+) {
+    let now = policy.now();
+    let mut add = |mut outcome: CheckOutcome| {
+        if !prefix.is_empty() {
+            outcome.detail = format!("{prefix}{}", outcome.detail);
+        }
+        report.push(outcome);
+    };
+
+    // Structure: a `Credential` passed the data model's checks when it was
+    // built or parsed.
+    add(CheckOutcome::passed(
+        Check::Structure,
+        format!("the credential follows the VC Data Model ({:?})", credential.version()),
+    ));
+
+    // Proofs and key authorization.
+    let expected = ProofExpectations {
+        now: Some(now),
+        clock_skew: policy.clock_skew,
+        ..ProofExpectations::new(Relationship::AssertionMethod)
+    };
+    let outcomes = verify_proofs(credential.as_object(), resolver, &expected).await;
+    for outcome in proof_outcomes(&outcomes, credential.issuer_id(), "issuer") {
+        add(outcome);
+    }
+
+    add(validity_period(credential, now, policy));
+    for outcome in status_schema_trust(credential, resolver, policy).await {
+        add(outcome);
+    }
+}
+
+/// The status, schema and trust checks of a credential, whatever secured it
+/// (Data Integrity here; JWT formats in [`super::any`]).
+pub(crate) async fn status_schema_trust(
+    credential: &Credential,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+) -> Vec<CheckOutcome> {
+    let now = policy.now();
+    let mut out = status(credential, resolver, policy, now).await;
+    out.extend(schema(credential, policy).await);
+    out.push(trust(credential, policy, now));
+    out
+}
+
+/// Turns proof outcomes into Proof and KeyAuthorization check outcomes; the
+/// key must belong to `owner` (the issuer, or the holder), at least one
+/// proof's must.
+pub(crate) fn proof_outcomes(outcomes: &[ProofOutcome], owner: &str, role: &str) -> Vec<CheckOutcome> {
+    let mut out = Vec::with_capacity(outcomes.len() * 2);
+    if outcomes.is_empty() {
+        out.push(CheckOutcome::failed(
+            Check::Proof,
+            codes::PROOF_VERIFICATION_ERROR,
+            "the document has no proof",
+        ));
+        out.push(CheckOutcome::skipped(Check::KeyAuthorization, "no proof to check"));
+        return out;
+    }
+    let owner_did = did_of(owner);
+    let owner_signed = outcomes.iter().any(|o| o.controller.as_deref() == Some(owner_did));
+    let many = outcomes.len() > 1;
+    for o in outcomes {
+        let label = if many {
+            format!("proof {}", o.index)
+        } else {
+            "proof".to_owned()
+        };
+        let vm = o.proof.as_ref().map_or("?", |p| p.verification_method.as_str());
+        let suite = o.proof.as_ref().map_or("?", |p| p.cryptosuite.as_str());
+
+        let proof_failures: Vec<_> = o.failures_for(Check::Proof).collect();
+        out.push(match proof_failures.first() {
+            None => CheckOutcome::passed(Check::Proof, format!("{label} ({suite}) verified with {vm}")),
+            Some(first) => CheckOutcome::failed(Check::Proof, first.kind.code(), join(&proof_failures)),
+        });
+
+        let key_failures: Vec<_> = o.failures_for(Check::KeyAuthorization).collect();
+        let purpose = o.proof.as_ref().map_or("?", |p| p.proof_purpose.as_str());
+        out.push(match (key_failures.first(), o.controller.as_deref()) {
+            (Some(first), _) => CheckOutcome::failed(Check::KeyAuthorization, first.kind.code(), join(&key_failures)),
+            (None, None) if !o.key_checked => {
+                CheckOutcome::skipped(Check::KeyAuthorization, format!("{label} is unreadable"))
+            }
+            (None, None) => CheckOutcome::failed(
+                Check::KeyAuthorization,
+                codes::INVALID_VERIFICATION_METHOD,
+                format!("{label}: the verification method was not found"),
+            ),
+            (None, Some(controller)) if controller == owner_did => CheckOutcome::passed(
+                Check::KeyAuthorization,
+                format!("{label}: {vm} belongs to the {role} {owner} and is authorized for {purpose}"),
+            ),
+            (None, Some(controller)) if owner_signed => CheckOutcome::warning(
+                Check::KeyAuthorization,
+                codes::INVALID_VERIFICATION_METHOD,
+                format!("{label}: signed by {controller}, not by the {role} {owner} (another proof is the {role}'s)"),
+            ),
+            (None, Some(controller)) => CheckOutcome::failed(
+                Check::KeyAuthorization,
+                codes::INVALID_VERIFICATION_METHOD,
+                format!("{label}: {vm} belongs to {controller}, not to the {role} {owner}"),
+            ),
+        });
+    }
+    out
+}
+
+fn join(failures: &[&crate::proof::ProofFailure]) -> String {
+    failures
+        .iter()
+        .map(|f| f.detail.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn validity_period(credential: &Credential, now: OffsetDateTime, policy: &Policy) -> CheckOutcome {
+    let skew = policy.clock_skew;
+    if let Some(from) = credential.valid_from()
+        && from > now + skew
+    {
+        return CheckOutcome::failed(
+            Check::ValidityPeriod,
+            codes::NOT_YET_VALID,
+            format!(
+                "not valid before {} (now {})",
+                format_date_time(from),
+                format_date_time(now)
+            ),
+        );
+    }
+    if let Some(until) = credential.valid_until()
+        && until + skew <= now
+    {
+        return CheckOutcome::failed(
+            Check::ValidityPeriod,
+            codes::EXPIRED,
+            format!("expired at {} (now {})", format_date_time(until), format_date_time(now)),
+        );
+    }
+    let detail = match (credential.valid_from(), credential.valid_until()) {
+        (None, None) => "no validity period is set".to_owned(),
+        (from, until) => format!(
+            "valid from {} until {}",
+            from.map_or("(unset)".into(), format_date_time),
+            until.map_or("(unset)".into(), format_date_time)
+        ),
+    };
+    CheckOutcome::passed(Check::ValidityPeriod, detail)
+}
+
+async fn status(
+    credential: &Credential,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+    now: OffsetDateTime,
+) -> Vec<CheckOutcome> {
+    let entries = match status_list_entries(credential) {
+        Ok(e) => e,
+        Err(e) => {
+            return vec![CheckOutcome::failed(
+                Check::Status,
+                codes::MALFORMED_VALUE_ERROR,
+                e.to_string(),
+            )];
+        }
+    };
+    if entries.is_empty() {
+        let detail = if credential.status_entries().is_empty() {
+            "the credential has no credentialStatus"
+        } else {
+            "no credentialStatus entry is a BitstringStatusListEntry"
+        };
+        return vec![CheckOutcome::skipped(Check::Status, detail)];
+    }
+    let Some(fetcher) = &policy.status_fetcher else {
+        return vec![CheckOutcome::skipped(
+            Check::Status,
+            format!(
+                "{} status entr(ies) not checked: the policy has no status list fetcher",
+                entries.len()
+            ),
+        )];
+    };
+    let mut lists: HashMap<String, Result<StatusList, CheckOutcome>> = HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for entry in &entries {
+        let url = &entry.status_list_credential;
+        if !lists.contains_key(url) {
+            let loaded = load_status_list(fetcher.as_ref(), url, resolver, policy, now).await;
+            lists.insert(url.clone(), loaded);
+        }
+        let list = match lists.get(url) {
+            Some(Ok(list)) => list,
+            Some(Err(failure)) => {
+                out.push(failure.clone());
+                continue;
+            }
+            None => continue,
+        };
+        let where_ = format!(
+            "{} index {} ({})",
+            url,
+            entry.status_list_index,
+            entry.status_purpose.as_str()
+        );
+        out.push(match list.status_of(entry) {
+            Err(e) => CheckOutcome::failed(Check::Status, codes::STATUS_LIST_LENGTH_ERROR, format!("{where_}: {e}")),
+            Ok(0) => CheckOutcome::passed(Check::Status, format!("{where_}: not set")),
+            Ok(value) => match entry.status_purpose {
+                StatusPurpose::Revocation => CheckOutcome::failed(
+                    Check::Status,
+                    codes::REVOKED,
+                    format!("{where_}: the credential is revoked"),
+                ),
+                StatusPurpose::Suspension => CheckOutcome::failed(
+                    Check::Status,
+                    codes::SUSPENDED,
+                    format!("{where_}: the credential is suspended"),
+                ),
+                other => CheckOutcome::warning(
+                    Check::Status,
+                    codes::STATUS_NOTICE,
+                    format!("{where_}: status {value} for purpose {}", other.as_str()),
+                ),
+            },
+        });
+    }
+    out
+}
+
+/// Fetches a status list credential and checks it: its proofs verify with
+/// its issuer's keys and it is within its validity period.
+async fn load_status_list(
+    fetcher: &dyn crate::status::StatusListFetcher,
+    url: &str,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+    now: OffsetDateTime,
+) -> Result<StatusList, CheckOutcome> {
+    let fail = |code: &str, detail: String| CheckOutcome::failed(Check::Status, code, detail);
+    let list_credential = fetcher
+        .fetch(url)
+        .await
+        .map_err(|e| fail(codes::STATUS_RETRIEVAL_ERROR, format!("status list {url}: {e}")))?;
+    let expected = ProofExpectations {
+        now: Some(now),
+        clock_skew: policy.clock_skew,
+        ..ProofExpectations::new(Relationship::AssertionMethod)
+    };
+    let outcomes = verify_proofs(list_credential.as_object(), resolver, &expected).await;
+    if outcomes.is_empty() {
+        return Err(fail(
+            codes::STATUS_VERIFICATION_ERROR,
+            format!("status list {url} has no proof"),
+        ));
+    }
+    let issuer = did_of(list_credential.issuer_id());
+    for o in &outcomes {
+        if let Some(f) = o.failures.first() {
+            return Err(fail(
+                codes::STATUS_VERIFICATION_ERROR,
+                format!("status list {url}: proof {} does not verify: {}", o.index, f.detail),
+            ));
+        }
+    }
+    if !outcomes.iter().any(|o| o.controller.as_deref() == Some(issuer)) {
+        return Err(fail(
+            codes::STATUS_VERIFICATION_ERROR,
+            format!("status list {url} is not signed by its issuer {issuer}"),
+        ));
+    }
+    let skew = policy.clock_skew;
+    if list_credential.valid_until().is_some_and(|t| t + skew <= now) {
+        return Err(fail(
+            codes::STATUS_VERIFICATION_ERROR,
+            format!("status list {url} has expired"),
+        ));
+    }
+    if list_credential.valid_from().is_some_and(|t| t > now + skew) {
+        return Err(fail(
+            codes::STATUS_VERIFICATION_ERROR,
+            format!("status list {url} is not valid yet"),
+        ));
+    }
+    StatusList::from_credential(&list_credential)
+        .map_err(|e| fail(codes::STATUS_VERIFICATION_ERROR, format!("status list {url}: {e}")))
+}
+
+async fn schema(credential: &Credential, policy: &Policy) -> Vec<CheckOutcome> {
+    let schemas = credential.schemas();
+    if schemas.is_empty() {
+        return vec![CheckOutcome::skipped(
+            Check::Schema,
+            "the credential names no credentialSchema",
+        )];
+    }
+    let Some(loader) = &policy.schema_loader else {
+        return vec![CheckOutcome::skipped(
+            Check::Schema,
+            format!(
+                "{} schema(s) not checked: the policy has no schema loader",
+                schemas.len()
+            ),
+        )];
+    };
+    let instance = Value::Object(credential.as_object().clone());
+    let mut out = Vec::with_capacity(schemas.len());
+    for (i, entry) in schemas.iter().enumerate() {
+        let id = entry.get("id").and_then(Value::as_str).unwrap_or("");
+        let type_ = entry.get("type").and_then(Value::as_str).unwrap_or("");
+        if type_ != "JsonSchema" {
+            out.push(CheckOutcome::skipped(
+                Check::Schema,
+                format!("credentialSchema {i} ({id}) has type {type_:?}; only JsonSchema is checked"),
+            ));
+            continue;
+        }
+        let schema = match loader.load(id).await {
+            Ok(s) => s,
+            Err(e) => {
+                out.push(CheckOutcome::failed(
+                    Check::Schema,
+                    codes::SCHEMA_UNAVAILABLE,
+                    format!("schema {id}: {e}"),
+                ));
+                continue;
+            }
+        };
+        let validator = match jsonschema::draft202012::new(&schema) {
+            Ok(v) => v,
+            Err(e) => {
+                out.push(CheckOutcome::failed(
+                    Check::Schema,
+                    codes::SCHEMA_UNAVAILABLE,
+                    format!("schema {id} is not a valid JSON Schema 2020-12: {e}"),
+                ));
+                continue;
+            }
+        };
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .take(5)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                format!("{}: {e}", if at.is_empty() { "/".to_owned() } else { at })
+            })
+            .collect();
+        out.push(if errors.is_empty() {
+            CheckOutcome::passed(Check::Schema, format!("matches schema {id}"))
+        } else {
+            CheckOutcome::failed(
+                Check::Schema,
+                codes::SCHEMA_MISMATCH,
+                format!("does not match schema {id}: {}", errors.join("; ")),
+            )
+        });
+    }
+    out
+}
+
+fn trust(credential: &Credential, policy: &Policy, now: OffsetDateTime) -> CheckOutcome {
+    if policy.trusted_lists.is_empty() && !policy.require_trust {
+        return CheckOutcome::skipped(Check::Trust, "the policy names no trust list");
+    }
+    let issuer = credential.issuer_id();
+    let types = credential.types();
+    match find_accreditation(&policy.trusted_lists, issuer, &types, now) {
+        Ok(m) => CheckOutcome::passed(
+            Check::Trust,
+            format!(
+                "{issuer} is accredited for {:?} by trust list {} (authority {}), entry {}{}",
+                m.entry.credential_types,
+                m.list,
+                m.authority,
+                m.entry_index,
+                m.entry.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+            ),
+        ),
+        Err(reason) if policy.require_trust => CheckOutcome::failed(Check::Trust, codes::ISSUER_NOT_ACCREDITED, reason),
+        Err(reason) => CheckOutcome::warning(Check::Trust, codes::ISSUER_NOT_ACCREDITED, reason),
+    }
+}
