@@ -151,12 +151,12 @@ pub struct IssueArgs {
     #[command(subcommand)]
     pub kind: Option<IssueKind>,
     /// Issue a whole class from a CSV file (header: student_id,name,degree,major,graduated[,honors,subject_did]).
-    #[arg(long, value_name = "FILE.csv", requires = "out_dir", conflicts_with = "kind")]
+    #[arg(long, value_name = "FILE.csv", requires = "out_dir")]
     pub batch: Option<PathBuf>,
     /// Where --batch writes one credential file per row.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Credential format for --batch.
+    /// Credential format for --batch (`issue diploma|employment` take their own --format).
     #[arg(long, value_enum, default_value = "di-eddsa-jcs")]
     pub format: FormatArg,
     /// Print the result as JSON.
@@ -297,4 +297,18 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap checks its own definition (conflicts, requirements, globals)
+    /// only when a command is parsed in a debug build; check all at once.
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

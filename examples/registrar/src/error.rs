@@ -43,7 +43,10 @@ pub enum CliError {
 impl CliError {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        CliError::Io { path: path.to_owned(), source }
+        CliError::Io {
+            path: path.to_owned(),
+            source,
+        }
     }
 
     /// The process exit status for this error.

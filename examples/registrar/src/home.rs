@@ -183,7 +183,9 @@ impl Home {
 
     /// Loads a secret key file, asking for the passphrase if it is sealed.
     pub fn load_key(&self, path: &Path) -> Result<SecretKey> {
-        keystore::load(path, || self.passphrase(&format!("Passphrase for {}: ", path.display())))
+        keystore::load(path, || {
+            self.passphrase(&format!("Passphrase for {}: ", path.display()))
+        })
     }
 }
 

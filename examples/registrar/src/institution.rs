@@ -8,11 +8,13 @@ use time::format_description::well_known::Rfc3339;
 use xinlian_did_core::document::MULTIKEY_CONTEXT_V1;
 use xinlian_did_core::method::{jwk as did_jwk, key as did_key};
 use xinlian_did_core::{
-    Did, Document, KeyType, PublicKey, Relationship, ResolutionOptions, Resolver, SecretKey, VerificationMethod,
+    Did, Document, DocumentMetadata, KeyType, PublicKey, Relationship, Resolution, ResolutionOptions, Resolver,
+    SecretKey, VerificationMethod,
 };
 use xinlian_resolver::MethodRegistry;
 use xinlian_resolver::ethr::{EthrDid, EthrResolver};
 use xinlian_resolver::ledger::{Address, EmbeddedLedger, Ledger, Operation, SignedChange};
+use xinlian_resolver::web::WebResolver;
 use xinlian_vc::KeySigner;
 
 use crate::cli::{InitArgs, KeyTypeArg, MethodArg};
@@ -61,7 +63,11 @@ fn key_attribute(key: &PublicKey) -> Result<String> {
 }
 
 fn now_rfc3339() -> String {
-    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH).format(&Rfc3339).unwrap_or_default()
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&Rfc3339)
+        .unwrap_or_default()
 }
 
 impl Institution {
@@ -85,7 +91,11 @@ impl Institution {
             key_attribute(&SecretKey::generate(kt)?.public_key())?;
         }
         home.create()?;
-        let passphrase = if args.encrypt { Some(home.passphrase("New passphrase for the key files: ")?) } else { None };
+        let passphrase = if args.encrypt {
+            Some(home.passphrase("New passphrase for the key files: ")?)
+        } else {
+            None
+        };
         let pass = passphrase.as_ref().map(|p| p.as_str());
         let signing = SecretKey::generate(kt)?;
         keystore::save(&home.signing_key_path(1), &signing, pass)?;
@@ -148,7 +158,13 @@ impl Institution {
                 });
                 profile.did = did.to_string();
                 publish_ethr_key(&ledger, &owner_key, identity, &signing.public_key(), None).await?;
-                profile.verification_method = find_method(&resolver_with_ledger(Some(Arc::new(ledger))), &did, &signing.public_key(), None).await?;
+                profile.verification_method = find_method(
+                    &resolver_with_ledger(Some(Arc::new(ledger))),
+                    &did,
+                    &signing.public_key(),
+                    None,
+                )
+                .await?;
             }
         }
         home.save_profile(&profile)?;
@@ -157,13 +173,10 @@ impl Institution {
 
     /// The signer for the current signing key.
     pub fn signer(&self) -> Result<KeySigner> {
-        let key = self.home.load_key(&self.home.signing_key_path(self.profile.key_generation))?;
+        let key = self
+            .home
+            .load_key(&self.home.signing_key_path(self.profile.key_generation))?;
         Ok(KeySigner::new(key, self.profile.verification_method.clone())?)
-    }
-
-    /// The resolver the registrar uses for its own DIDs and everything else.
-    pub fn resolver(&self) -> Result<Arc<dyn Resolver>> {
-        resolver_for(&self.home)
     }
 
     /// `registrar rotate-key`: publishes a new signing key through the
@@ -172,11 +185,14 @@ impl Institution {
     pub async fn rotate_key(&mut self) -> Result<String> {
         if self.profile.method != MethodArg::Ethr {
             return Err(CliError::Input(format!(
-                "rotate-key needs a ledger-anchored DID; {} is did:{:?}, whose key is its identifier",
-                self.profile.did, self.profile.method
+                "rotate-key needs a ledger-anchored DID (did:ethr); {} is did:{}, whose key is its identifier",
+                self.profile.did,
+                self.profile.did.split(':').nth(1).unwrap_or("?")
             )));
         }
-        let old = self.home.load_key(&self.home.signing_key_path(self.profile.key_generation))?;
+        let old = self
+            .home
+            .load_key(&self.home.signing_key_path(self.profile.key_generation))?;
         let new = SecretKey::generate(old.key_type())?;
         let generation = self.profile.key_generation + 1;
         let pass = if keystore::is_encrypted(&self.home.signing_key_path(self.profile.key_generation))? {
@@ -184,14 +200,23 @@ impl Institution {
         } else {
             None
         };
-        keystore::save(&self.home.signing_key_path(generation), &new, pass.as_ref().map(|p| p.as_str()))?;
+        keystore::save(
+            &self.home.signing_key_path(generation),
+            &new,
+            pass.as_ref().map(|p| p.as_str()),
+        )?;
         let owner = secp_signing_key(&self.home.load_key(&self.home.owner_key_path())?)?;
         let ledger = open_embedded(&self.home)?;
         let identity = Address::from_signing_key(&owner);
         publish_ethr_key(&ledger, &owner, identity, &new.public_key(), Some(&old.public_key())).await?;
         let did = Did::parse(&self.profile.did)?;
-        self.profile.verification_method =
-            find_method(&resolver_with_ledger(Some(Arc::new(ledger))), &did, &new.public_key(), None).await?;
+        self.profile.verification_method = find_method(
+            &resolver_with_ledger(Some(Arc::new(ledger))),
+            &did,
+            &new.public_key(),
+            None,
+        )
+        .await?;
         self.profile.key_generation = generation;
         self.home.save_profile(&self.profile)?;
         Ok(self.profile.verification_method.clone())
@@ -204,7 +229,10 @@ fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
 }
 
 fn open_embedded(home: &Home) -> Result<EmbeddedLedger> {
-    Ok(EmbeddedLedger::builder(home.ledger_path()).chain_id(EMBEDDED_CHAIN_ID).open().map_err(xinlian_resolver::Error::from)?)
+    Ok(EmbeddedLedger::builder(home.ledger_path())
+        .chain_id(EMBEDDED_CHAIN_ID)
+        .open()
+        .map_err(xinlian_resolver::Error::from)?)
 }
 
 async fn publish_ethr_key(
@@ -215,20 +243,34 @@ async fn publish_ethr_key(
     old: Option<&PublicKey>,
 ) -> Result<()> {
     let ledger_err = |e| CliError::Resolver(xinlian_resolver::Error::from(e));
+    let op = Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
+    let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
+    ledger.submit(&change).await.map_err(ledger_err)?;
     if let Some(old) = old {
+        // Verifiers check an old proof against the DID as of its `created`
+        // time, which has whole seconds, and the ledger's block times are
+        // whole seconds too: a revocation in the same second as a signature
+        // would hide the key that made it. Revoke in the next second.
+        next_second().await;
         let op = Operation::revoke_attribute(&key_attribute(old)?, old.to_bytes()).map_err(ledger_err)?;
         let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
         ledger.submit(&change).await.map_err(ledger_err)?;
     }
-    let op = Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
-    let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
-    ledger.submit(&change).await.map_err(ledger_err)?;
     Ok(())
+}
+
+/// Sleeps until the wall clock's whole second has changed.
+async fn next_second() {
+    let left = 1_000_000_000u64.saturating_sub(u64::from(OffsetDateTime::now_utc().nanosecond()));
+    tokio::time::sleep(std::time::Duration::from_nanos(left + 1_000_000)).await;
 }
 
 /// The id of the assertion method in `did`'s document that holds `key`.
 async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Option<String>) -> Result<String> {
-    let options = ResolutionOptions { version_time: at, ..Default::default() };
+    let options = ResolutionOptions {
+        version_time: at,
+        ..Default::default()
+    };
     let resolved = resolver.resolve(did, &options).await?;
     resolved
         .document
@@ -241,13 +283,37 @@ async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Op
 }
 
 fn resolver_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> Arc<dyn Resolver> {
+    Arc::new(registry_with_ledger(ledger))
+}
+
+fn registry_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> MethodRegistry {
     let mut registry = MethodRegistry::new();
     if let Some(ledger) = ledger {
         let ethr = EthrResolver::builder().network(EMBEDDED_NETWORK, ledger).build();
-        // Registering a fresh method name cannot collide.
+        // Registering under a valid method name cannot fail.
         let _ = registry.register("ethr", ethr);
     }
-    Arc::new(registry)
+    if let Ok(web) = WebResolver::new() {
+        let _ = registry.register("web", web);
+    }
+    registry
+}
+
+/// did:web for a home that holds its own (maybe not yet published)
+/// did.json: that DID resolves to the local document, any other over HTTPS.
+struct LocalWeb {
+    document: Document,
+    web: Arc<dyn Resolver>,
+}
+
+#[async_trait::async_trait]
+impl Resolver for LocalWeb {
+    async fn resolve(&self, did: &Did, options: &ResolutionOptions) -> xinlian_did_core::Result<Resolution> {
+        if did == &self.document.id {
+            return Resolution::new(self.document.clone(), DocumentMetadata::default(), options);
+        }
+        self.web.resolve(did, options).await
+    }
 }
 
 /// The resolver for a home: did:key, did:jwk, did:ethr on the home's
@@ -255,7 +321,21 @@ fn resolver_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> Arc<dyn Resolver> {
 /// so it verifies before it is published). Works with an empty or missing
 /// home.
 pub fn resolver_for(home: &Home) -> Result<Arc<dyn Resolver>> {
-    let ledger: Option<Arc<dyn Ledger>> =
-        if home.ledger_path().is_file() { Some(Arc::new(open_embedded(home)?)) } else { None };
-    Ok(resolver_with_ledger(ledger))
+    let ledger: Option<Arc<dyn Ledger>> = if home.ledger_path().is_file() {
+        Some(Arc::new(open_embedded(home)?))
+    } else {
+        None
+    };
+    let mut registry = registry_with_ledger(ledger);
+    let did_json = home.did_web_document_path();
+    if did_json.is_file() {
+        let text = std::fs::read_to_string(&did_json).map_err(|e| CliError::io(&did_json, e))?;
+        let document = Document::from_json(&text)?;
+        let web: Arc<dyn Resolver> = match registry.driver("web") {
+            Some(w) => w.clone(),
+            None => Arc::new(MethodRegistry::empty()),
+        };
+        let _ = registry.register("web", LocalWeb { document, web });
+    }
+    Ok(Arc::new(registry))
 }

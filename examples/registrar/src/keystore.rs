@@ -30,7 +30,11 @@ enum Body {
     /// Multikey secretKeyMultibase in the clear (the file is still 0600).
     None { secret_key_multibase: String },
     /// Multikey secretKeyMultibase sealed with a passphrase.
-    Passphrase { kdf: Kdf, nonce: String, ciphertext: String },
+    Passphrase {
+        kdf: Kdf,
+        nonce: String,
+        ciphertext: String,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,7 +50,9 @@ fn derive(passphrase: &str, kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
     if kdf.alg != "argon2id" {
         return Err(CliError::Input(format!("unsupported key derivation {:?}", kdf.alg)));
     }
-    let salt = B64.decode(&kdf.salt).map_err(|_| CliError::Input("key file: salt is not base64".into()))?;
+    let salt = B64
+        .decode(&kdf.salt)
+        .map_err(|_| CliError::Input("key file: salt is not base64".into()))?;
     let params = argon2::Params::new(kdf.m_cost, kdf.t_cost, kdf.p_cost, Some(32))
         .map_err(|e| CliError::Input(format!("key file: bad Argon2 parameters: {e}")))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
@@ -62,23 +68,38 @@ fn derive(passphrase: &str, kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
 pub fn save(path: &Path, key: &SecretKey, passphrase: Option<&str>) -> Result<()> {
     let secret = key.to_multikey();
     let body = match passphrase {
-        None => Body::None { secret_key_multibase: secret.to_string() },
+        None => Body::None {
+            secret_key_multibase: secret.to_string(),
+        },
         Some(pass) => {
             let mut salt = [0u8; 16];
             let mut nonce = [0u8; 12];
             OsRng.fill_bytes(&mut salt);
             OsRng.fill_bytes(&mut nonce);
-            let kdf =
-                Kdf { alg: "argon2id".into(), m_cost: 19 * 1024, t_cost: 2, p_cost: 1, salt: B64.encode(salt) };
+            let kdf = Kdf {
+                alg: "argon2id".into(),
+                m_cost: 19 * 1024,
+                t_cost: 2,
+                p_cost: 1,
+                salt: B64.encode(salt),
+            };
             let k = derive(pass, &kdf)?;
             let cipher = ChaCha20Poly1305::new(&Key::from(*k));
             let ciphertext = cipher
                 .encrypt(&Nonce::from(nonce), secret.as_bytes())
                 .map_err(|_| CliError::Input("encryption failed".into()))?;
-            Body::Passphrase { kdf, nonce: B64.encode(nonce), ciphertext: B64.encode(ciphertext) }
+            Body::Passphrase {
+                kdf,
+                nonce: B64.encode(nonce),
+                ciphertext: B64.encode(ciphertext),
+            }
         }
     };
-    let file = KeyFile { version: 1, key_type: key.key_type().to_string(), body };
+    let file = KeyFile {
+        version: 1,
+        key_type: key.key_type().to_string(),
+        body,
+    };
     let json = Zeroizing::new(serde_json::to_vec_pretty(&file).map_err(|e| CliError::Input(e.to_string()))?);
     write_private(path, &json)
 }
@@ -117,17 +138,24 @@ pub fn load(path: &Path, passphrase: impl FnOnce() -> Result<Zeroizing<String>>)
         Body::Passphrase { kdf, nonce, ciphertext } => {
             let pass = passphrase()?;
             let k = derive(&pass, &kdf)?;
-            let nonce = B64.decode(nonce).map_err(|_| CliError::Input("key file: nonce is not base64".into()))?;
-            let ciphertext =
-                B64.decode(ciphertext).map_err(|_| CliError::Input("key file: ciphertext is not base64".into()))?;
-            let nonce: [u8; 12] =
-                nonce.try_into().map_err(|_| CliError::Input("key file: nonce must be 12 bytes".into()))?;
+            let nonce = B64
+                .decode(nonce)
+                .map_err(|_| CliError::Input("key file: nonce is not base64".into()))?;
+            let ciphertext = B64
+                .decode(ciphertext)
+                .map_err(|_| CliError::Input("key file: ciphertext is not base64".into()))?;
+            let nonce: [u8; 12] = nonce
+                .try_into()
+                .map_err(|_| CliError::Input("key file: nonce must be 12 bytes".into()))?;
             let cipher = ChaCha20Poly1305::new(&Key::from(*k));
             let plain = Zeroizing::new(
-                cipher.decrypt(&Nonce::from(nonce), ciphertext.as_slice()).map_err(|_| CliError::WrongPassphrase)?,
+                cipher
+                    .decrypt(&Nonce::from(nonce), ciphertext.as_slice())
+                    .map_err(|_| CliError::WrongPassphrase)?,
             );
             Zeroizing::new(
-                String::from_utf8(plain.to_vec()).map_err(|_| CliError::Input("key file: secret is not UTF-8".into()))?,
+                String::from_utf8(plain.to_vec())
+                    .map_err(|_| CliError::Input("key file: secret is not UTF-8".into()))?,
             )
         }
     };
@@ -153,7 +181,10 @@ mod tests {
         assert!(!text.contains(key.to_multikey().as_str()));
         let back = load(&sealed, || Ok(Zeroizing::new("correct horse".into()))).unwrap();
         assert_eq!(back.to_bytes(), key.to_bytes());
-        assert!(matches!(load(&sealed, || Ok(Zeroizing::new("wrong".into()))), Err(CliError::WrongPassphrase)));
+        assert!(matches!(
+            load(&sealed, || Ok(Zeroizing::new("wrong".into()))),
+            Err(CliError::WrongPassphrase)
+        ));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

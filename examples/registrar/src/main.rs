@@ -56,7 +56,10 @@ async fn run(cli: Cli) -> Result<()> {
             let inst = Institution::create(home, &args).await?;
             let p = &inst.profile;
             if args.json {
-                println!("{}", json!({ "did": p.did, "verificationMethod": p.verification_method, "home": inst.home.root().display().to_string() }));
+                println!(
+                    "{}",
+                    json!({ "did": p.did, "verificationMethod": p.verification_method, "home": inst.home.root().display().to_string() })
+                );
             } else {
                 println!("created {} for {}", p.did, p.name);
                 println!("signing key: {}", p.verification_method);
@@ -88,7 +91,9 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => Err(CliError::Input("say what to issue: `issue diploma …`, `issue employment …` or `issue --batch FILE.csv --out-dir DIR`".into())),
             }
         }
-        Command::Revoke(a) => commands::status::run(&Institution::load(home)?, Action::Revoke, &a.credential, a.json).await,
+        Command::Revoke(a) => {
+            commands::status::run(&Institution::load(home)?, Action::Revoke, &a.credential, a.json).await
+        }
         Command::Suspend(a) => {
             commands::status::run(&Institution::load(home)?, Action::Suspend, &a.credential, a.json).await
         }

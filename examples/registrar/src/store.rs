@@ -103,12 +103,10 @@ impl Store {
 
     /// Looks up a credential by its id.
     pub fn by_credential_id(&self, id: &str) -> Result<Option<Issued>> {
-        Ok(self.conn.query_row(&format!("{SELECT} WHERE credential_id = ?1"), [id], row).optional()?)
-    }
-
-    /// Looks up a credential by its dedup key.
-    pub fn by_subject_key(&self, key: &str) -> Result<Option<Issued>> {
-        Ok(self.conn.query_row(&format!("{SELECT} WHERE subject_key = ?1"), [key], row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&format!("{SELECT} WHERE credential_id = ?1"), [id], row)
+            .optional()?)
     }
 
     /// Reserves ids and status indexes for `requests` (kind, subject, subject
@@ -118,7 +116,9 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(requests.len());
         for (kind, subject, subject_key, format) in requests {
-            let existing = tx.query_row(&format!("{SELECT} WHERE subject_key = ?1"), [subject_key], row).optional()?;
+            let existing = tx
+                .query_row(&format!("{SELECT} WHERE subject_key = ?1"), [subject_key], row)
+                .optional()?;
             if let Some(existing) = existing {
                 out.push(existing);
                 continue;
@@ -129,7 +129,11 @@ impl Store {
                 [],
                 |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
             )?;
-            let list_number = if used >= LIST_FILL_LIMIT { list_number + 1 } else { list_number };
+            let list_number = if used >= LIST_FILL_LIMIT {
+                list_number + 1
+            } else {
+                list_number
+            };
             let credential_id = format!("urn:uuid:{}", uuid_v4());
             let status_index = loop {
                 let candidate = OsRng.next_u64() % LIST_SIZE;
@@ -187,7 +191,9 @@ impl Store {
         };
         let n = self.conn.execute(sql, params![credential_id, value])?;
         if n == 0 {
-            return Err(CliError::Input(format!("no credential {credential_id} in this registrar's issuance log")));
+            return Err(CliError::Input(format!(
+                "no credential {credential_id} in this registrar's issuance log"
+            )));
         }
         self.by_credential_id(credential_id)?
             .ok_or_else(|| CliError::Input(format!("no credential {credential_id}")))
@@ -206,7 +212,9 @@ impl Store {
 
     /// Every list number in use.
     pub fn list_numbers(&self) -> Result<Vec<u64>> {
-        let mut stmt = self.conn.prepare("SELECT DISTINCT list_number FROM issued ORDER BY list_number")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT list_number FROM issued ORDER BY list_number")?;
         let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
         rows.map(|r| Ok(r? as u64)).collect()
     }
@@ -234,6 +242,7 @@ impl Store {
     }
 
     /// How many credentials are in the log, and how many are issued.
+    #[cfg(test)]
     pub fn counts(&self) -> Result<(u64, u64)> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*), COALESCE(SUM(state = 'issued'), 0) FROM issued",
@@ -293,7 +302,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("r.sqlite")).unwrap();
         let reqs: Vec<_> = (0..500)
-            .map(|i| ("diploma".to_string(), format!("s{i}"), format!("diploma:s{i}"), "di-eddsa-jcs".to_string()))
+            .map(|i| {
+                (
+                    "diploma".to_string(),
+                    format!("s{i}"),
+                    format!("diploma:s{i}"),
+                    "di-eddsa-jcs".to_string(),
+                )
+            })
             .collect();
         let first = store.reserve(&reqs, "2026-01-01T00:00:00Z").unwrap();
         let again = store.reserve(&reqs, "2026-01-02T00:00:00Z").unwrap();
@@ -302,10 +318,17 @@ mod tests {
         idx.sort_unstable();
         idx.dedup();
         assert_eq!(idx.len(), 500);
-        store.mark_issued(&[(first[0].credential_id.clone(), Some("a.json".into()))]).unwrap();
+        store
+            .mark_issued(&[(first[0].credential_id.clone(), Some("a.json".into()))])
+            .unwrap();
         assert_eq!(store.counts().unwrap(), (500, 1));
-        store.set_flag(&first[3].credential_id, StatusColumn::Revoked, true).unwrap();
-        assert_eq!(store.set_indexes(1, StatusColumn::Revoked).unwrap(), vec![first[3].status_index]);
+        store
+            .set_flag(&first[3].credential_id, StatusColumn::Revoked, true)
+            .unwrap();
+        assert_eq!(
+            store.set_indexes(1, StatusColumn::Revoked).unwrap(),
+            vec![first[3].status_index]
+        );
         assert!(store.set_flag("urn:uuid:nope", StatusColumn::Revoked, true).is_err());
         // Reopening keeps everything (and does not re-run migrations).
         drop(store);

@@ -186,7 +186,15 @@ impl Anvil {
                 json!([{ "from": from, "data": registry_bytecode(), "gas": "0x2dc6c0" }]),
             )
             .await;
-        let receipt = self.rpc("eth_getTransactionReceipt", json!([hash])).await;
+        // anvil mines at once, but may answer before the receipt is stored.
+        let mut receipt = Value::Null;
+        for _ in 0..200 {
+            receipt = self.rpc("eth_getTransactionReceipt", json!([hash])).await;
+            if !receipt.is_null() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         assert_eq!(receipt["status"], "0x1", "registry deployment failed: {receipt}");
         receipt["contractAddress"]
             .as_str()

@@ -547,14 +547,23 @@ pub(crate) async fn resolve_key(
     if resolution.document_metadata.is_deactivated() {
         return Err(ProofFailure::new(K::Deactivated, format!("{did} is deactivated")));
     }
-    let rotated_out = resolution.document.authorized_method(verification_method, purpose).is_none();
+    let rotated_out = resolution
+        .document
+        .authorized_method(verification_method, purpose)
+        .is_none();
     if let (true, Some(at)) = (rotated_out, created) {
         let version_time = super::format_date_time(at);
-        let options = ResolutionOptions { version_time: Some(version_time), ..Default::default() };
-        if let Ok(historical) = resolve(options).await {
-            if historical.document.authorized_method(verification_method, purpose).is_some() {
-                resolution = historical;
-            }
+        let options = ResolutionOptions {
+            version_time: Some(version_time),
+            ..Default::default()
+        };
+        if let Ok(historical) = resolve(options).await
+            && historical
+                .document
+                .authorized_method(verification_method, purpose)
+                .is_some()
+        {
+            resolution = historical;
         }
     }
     let document = &resolution.document;

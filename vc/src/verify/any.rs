@@ -37,11 +37,18 @@ pub fn detect_format(input: &str) -> Result<SecuredFormat> {
     if text.starts_with('{') {
         return Ok(SecuredFormat::DataIntegrity);
     }
-    let is_b64 = |part: &str| part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let is_b64 = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
     let jws = text.split('~').next().unwrap_or("");
     let parts: Vec<&str> = jws.split('.').collect();
     if parts.len() == 3 && parts.iter().all(|p| is_b64(p)) && !parts[0].is_empty() {
-        return Ok(if text.contains('~') { SecuredFormat::SdJwt } else { SecuredFormat::Jwt });
+        return Ok(if text.contains('~') {
+            SecuredFormat::SdJwt
+        } else {
+            SecuredFormat::Jwt
+        });
     }
     Err(Error::Structure {
         what: "input",
@@ -52,7 +59,11 @@ pub fn detect_format(input: &str) -> Result<SecuredFormat> {
 
 fn structure_failure(detail: String) -> VerificationReport {
     let mut report = VerificationReport::default();
-    report.push(CheckOutcome::failed(Check::Structure, super::codes::MALFORMED_VALUE_ERROR, detail));
+    report.push(CheckOutcome::failed(
+        Check::Structure,
+        super::codes::MALFORMED_VALUE_ERROR,
+        detail,
+    ));
     report
 }
 
@@ -67,7 +78,9 @@ async fn complete(
     report.checks.retain(|c| {
         !(matches!(c.check, Check::Status | Check::Schema | Check::Trust) && c.outcome == Outcome::Skipped)
     });
-    report.checks.extend(status_schema_trust(credential, resolver, policy).await);
+    report
+        .checks
+        .extend(status_schema_trust(credential, resolver, policy).await);
     report
 }
 
@@ -78,8 +91,10 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
     let issuer = claims.get("iss")?.as_str()?;
     let mut subject = Map::new();
     for (k, v) in claims {
-        if !matches!(k.as_str(), "iss" | "iat" | "nbf" | "exp" | "cnf" | "vct" | "jti" | "credentialStatus" | "status")
-        {
+        if !matches!(
+            k.as_str(),
+            "iss" | "iat" | "nbf" | "exp" | "cnf" | "vct" | "jti" | "credentialStatus" | "status"
+        ) {
             let key = if k == "sub" { "id" } else { k.as_str() };
             subject.insert(key.to_owned(), v.clone());
         }
@@ -118,14 +133,16 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
                 reason: format!("not JSON: {e}"),
             })?;
             // An enveloped credential: verify what it envelops.
-            if let Some(id) = value.get("id").and_then(Value::as_str) {
-                if let Some(inner) = ENVELOPED_PREFIXES.iter().find_map(|p| id.strip_prefix(p)) {
-                    return Box::pin(verify_any(inner, resolver, policy)).await;
-                }
+            if let Some(id) = value.get("id").and_then(Value::as_str)
+                && let Some(inner) = ENVELOPED_PREFIXES.iter().find_map(|p| id.strip_prefix(p))
+            {
+                return Box::pin(verify_any(inner, resolver, policy)).await;
             }
-            let is_presentation = value
-                .get("type")
-                .is_some_and(|t| t == "VerifiablePresentation" || t.as_array().is_some_and(|a| a.iter().any(|x| x == "VerifiablePresentation")));
+            let is_presentation = value.get("type").is_some_and(|t| {
+                t == "VerifiablePresentation"
+                    || t.as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == "VerifiablePresentation"))
+            });
             Ok(if is_presentation {
                 match Presentation::from_value(value) {
                     Ok(p) => verify_presentation(&p, resolver, policy).await,

@@ -75,8 +75,16 @@ fn row_request(record: &csv::StringRecord, headers: &csv::StringRecord, format: 
 }
 
 fn file_name(out_dir: &Path, student_id: &str, format: FormatArg) -> PathBuf {
-    let safe: String =
-        student_id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    let safe: String = student_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let ext = match format {
         FormatArg::Jwt => "jwt",
         FormatArg::SdJwt => "sd-jwt",
@@ -86,7 +94,13 @@ fn file_name(out_dir: &Path, student_id: &str, format: FormatArg) -> PathBuf {
 }
 
 /// Runs a batch.
-pub async fn run(inst: &Institution, csv_path: &Path, out_dir: &Path, format: FormatArg, json: bool) -> Result<Summary> {
+pub async fn run(
+    inst: &Institution,
+    csv_path: &Path,
+    out_dir: &Path,
+    format: FormatArg,
+    json: bool,
+) -> Result<Summary> {
     std::fs::create_dir_all(out_dir).map_err(|e| CliError::io(out_dir, e))?;
     let signer = inst.signer()?;
     let mut store = Store::open(&inst.home.db_path())?;
@@ -94,7 +108,10 @@ pub async fn run(inst: &Institution, csv_path: &Path, out_dir: &Path, format: Fo
         .flexible(true)
         .from_path(csv_path)
         .map_err(|e| CliError::Input(format!("{}: {e}", csv_path.display())))?;
-    let headers = reader.headers().map_err(|e| CliError::Input(format!("{}: {e}", csv_path.display())))?.clone();
+    let headers = reader
+        .headers()
+        .map_err(|e| CliError::Input(format!("{}: {e}", csv_path.display())))?
+        .clone();
     for required in ["student_id", "name", "degree", "major", "graduated"] {
         if !headers.iter().any(|h| h.trim().eq_ignore_ascii_case(required)) {
             return Err(CliError::Input(format!(
@@ -103,23 +120,35 @@ pub async fn run(inst: &Institution, csv_path: &Path, out_dir: &Path, format: Fo
             )));
         }
     }
-    let progress = if json { ProgressBar::hidden() } else { ProgressBar::new_spinner() };
+    let progress = if json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner()
+    };
     progress.set_style(
         ProgressStyle::with_template("{spinner} {pos} rows, {per_sec} [{elapsed_precise}] {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let mut summary = Summary::default();
     let mut records = reader.records();
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let stamp = now.format(&Rfc3339).unwrap_or_default();
     loop {
         let mut chunk: Vec<(u64, Request)> = Vec::with_capacity(CHUNK);
         for result in records.by_ref() {
             summary.rows += 1;
             let line = summary.rows + 1;
-            match result.map_err(|e| CliError::Input(e.to_string())).and_then(|r| row_request(&r, &headers, format)) {
+            match result
+                .map_err(|e| CliError::Input(e.to_string()))
+                .and_then(|r| row_request(&r, &headers, format))
+            {
                 Ok(args) => chunk.push((line, Request::Diploma(args))),
-                Err(e) => summary.errors.push(RowError { line, error: e.to_string() }),
+                Err(e) => summary.errors.push(RowError {
+                    line,
+                    error: e.to_string(),
+                }),
             }
             if chunk.len() == CHUNK {
                 break;
@@ -130,7 +159,14 @@ pub async fn run(inst: &Institution, csv_path: &Path, out_dir: &Path, format: Fo
         }
         let requests: Vec<_> = chunk
             .iter()
-            .map(|(_, r)| (r.kind().to_owned(), r.subject().to_owned(), r.subject_key(), format_name(format).to_owned()))
+            .map(|(_, r)| {
+                (
+                    r.kind().to_owned(),
+                    r.subject().to_owned(),
+                    r.subject_key(),
+                    format_name(format).to_owned(),
+                )
+            })
             .collect();
         let reserved = store.reserve(&requests, &stamp)?;
         let mut done = Vec::with_capacity(reserved.len());
@@ -149,7 +185,10 @@ pub async fn run(inst: &Institution, csv_path: &Path, out_dir: &Path, format: Fo
                     write_atomic(&path, text.as_bytes())?;
                     done.push((issued.credential_id.clone(), Some(path.display().to_string())));
                 }
-                Err(e) => summary.errors.push(RowError { line: *line, error: e.to_string() }),
+                Err(e) => summary.errors.push(RowError {
+                    line: *line,
+                    error: e.to_string(),
+                }),
             }
         }
         summary.issued += done.len() as u64;

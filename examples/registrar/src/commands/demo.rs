@@ -6,7 +6,7 @@ use xinlian_did_core::{KeyType, SecretKey};
 use crate::cli::{DiplomaArgs, FormatArg, InitArgs, KeyTypeArg, MethodArg, VerifyArgs};
 use crate::commands::issue::{self, Request};
 use crate::commands::status::{self, Action};
-use crate::commands::verify::verify_text;
+use crate::commands::verify::{print_report, verify_text};
 use crate::error::{CliError, Result};
 use crate::home::Home;
 use crate::institution::Institution;
@@ -21,6 +21,14 @@ fn step(json: bool, steps: &mut Vec<Value>, title: &str, detail: Value) {
         }
     }
     steps.push(json!({ "step": title, "detail": detail }));
+}
+
+fn report_step(json: bool, steps: &mut Vec<Value>, title: &str, report: &xinlian_vc::verify::VerificationReport) {
+    if !json {
+        println!("\n== {title}");
+        print_report(report, false);
+    }
+    steps.push(json!({ "step": title, "detail": report.to_json() }));
 }
 
 /// Runs the demo.
@@ -43,11 +51,16 @@ pub async fn run(json: bool) -> Result<()> {
         json: false,
     };
     let inst = Institution::create(home.clone(), &init).await?;
-    step(json, &mut steps, "1. The university creates its DID on the embedded ledger", json!({
-        "did": inst.profile.did,
-        "signingKey": inst.profile.verification_method,
-        "home": home.root().display().to_string(),
-    }));
+    step(
+        json,
+        &mut steps,
+        "1. The university creates its DID on the embedded ledger",
+        json!({
+            "did": inst.profile.did,
+            "signingKey": inst.profile.verification_method,
+            "home": home.root().display().to_string(),
+        }),
+    );
 
     let graduate = SecretKey::generate(KeyType::Ed25519)?;
     let graduate_did = xinlian_did_core::method::key::did_for(&graduate.public_key());
@@ -63,14 +76,22 @@ pub async fn run(json: bool) -> Result<()> {
         output: None,
     };
     let file = dir.path().join("diploma.json");
-    issue::run(&inst, Request::Diploma(DiplomaArgs { output: Some(file.clone()), ..diploma }), Some(&file), true).await?;
+    issue::issue_one(&inst, Request::Diploma(diploma), Some(&file)).await?;
     let text = std::fs::read_to_string(&file).map_err(|e| CliError::io(&file, e))?;
     let credential: Value = serde_json::from_str(&text).map_err(|e| CliError::Input(e.to_string()))?;
-    let id = credential.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    step(json, &mut steps, "2. It issues a diploma to the graduate (eddsa-jcs-2022)", credential.clone());
+    let id = credential
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    step(
+        json,
+        &mut steps,
+        "2. It issues a diploma to the graduate (eddsa-jcs-2022)",
+        credential.clone(),
+    );
 
-    let verify_args =
-        VerifyArgs {
+    let verify_args = VerifyArgs {
         file: file.display().to_string(),
         trust_list: None,
         trust_authority: None,
@@ -79,16 +100,16 @@ pub async fn run(json: bool) -> Result<()> {
         json: false,
     };
     let report = verify_text(&home, &text, &verify_args).await?;
-    step(json, &mut steps, "3. An employer verifies it", report.to_json());
+    report_step(json, &mut steps, "3. An employer verifies it", &report);
     if !report.verified() {
         return Err(CliError::Failed("the fresh diploma did not verify".into()));
     }
 
-    status::run(&inst, Action::Revoke, &id, true).await?;
-    step(json, &mut steps, "4. The university revokes it", json!({ "credentialId": id }));
+    let change = status::apply(&inst, Action::Revoke, &id).await?;
+    step(json, &mut steps, "4. The university revokes it", json!(change));
 
     let report = verify_text(&home, &text, &verify_args).await?;
-    step(json, &mut steps, "5. The employer verifies again", report.to_json());
+    report_step(json, &mut steps, "5. The employer verifies again", &report);
     if report.verified() {
         return Err(CliError::Failed("the revoked diploma still verified".into()));
     }

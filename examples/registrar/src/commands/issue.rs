@@ -4,8 +4,8 @@ use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
-use xinlian_vc::jose::{JwtIssueOptions, issue_vc_jwt};
 use xinlian_did_core::KeyType;
+use xinlian_vc::jose::{JwtIssueOptions, issue_vc_jwt};
 use xinlian_vc::jsonld::ContextLoader;
 use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof, add_rdfc_proof};
 use xinlian_vc::records::{DegreeType, Diploma, EmploymentCredential, EmploymentType};
@@ -111,7 +111,10 @@ pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: Offset
     let profile = &inst.profile;
     Ok(match request {
         Request::Diploma(d) => {
-            let subject = d.subject_did.clone().unwrap_or_else(|| holder_urn("student", &d.student_id));
+            let subject = d
+                .subject_did
+                .clone()
+                .unwrap_or_else(|| holder_urn("student", &d.student_id));
             let mut b = Diploma::builder()
                 .credential_id(&issued.credential_id)
                 .issuer(&profile.did, &profile.name)
@@ -128,7 +131,10 @@ pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: Offset
             b.build()?
         }
         Request::Employment(e) => {
-            let subject = e.subject_did.clone().unwrap_or_else(|| holder_urn("employee", &e.employee_id));
+            let subject = e
+                .subject_did
+                .clone()
+                .unwrap_or_else(|| holder_urn("employee", &e.employee_id));
             let employment_type: EmploymentType = e.employment_type.to_ascii_uppercase().parse().map_err(|_| {
                 CliError::Input(format!(
                     "--employment-type {:?}: expected FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM or OTHER",
@@ -163,12 +169,20 @@ pub async fn secure(credential: &Credential, format: FormatArg, signer: &KeySign
         FormatArg::DiEcdsaJcs => add_proof(doc, &jcs(Cryptosuite::EcdsaJcs2019), signer).await?,
         // The rdfc suite follows from the key type (Ed25519 → eddsa, P-256 → ecdsa).
         FormatArg::DiEddsaRdfc | FormatArg::DiEcdsaRdfc => {
-            let wanted = if format == FormatArg::DiEddsaRdfc { KeyType::Ed25519 } else { KeyType::P256 };
+            let wanted = if format == FormatArg::DiEddsaRdfc {
+                KeyType::Ed25519
+            } else {
+                KeyType::P256
+            };
             if (signer.key_type() == KeyType::Ed25519) != (wanted == KeyType::Ed25519) {
                 return Err(CliError::Input(format!(
                     "--format {} needs a {} signing key; this institution signs with {}",
                     format_name(format),
-                    if wanted == KeyType::Ed25519 { "Ed25519" } else { "P-256 or P-384" },
+                    if wanted == KeyType::Ed25519 {
+                        "Ed25519"
+                    } else {
+                        "P-256 or P-384"
+                    },
                     signer.key_type()
                 )));
             }
@@ -200,7 +214,10 @@ async fn sd_jwt(credential: &Credential, signer: &KeySigner) -> Result<String> {
     if let Some(status) = credential.get("credentialStatus") {
         claims.insert("credentialStatus".into(), status.clone());
     }
-    let vct = format!("https://xinlian.dev/vct/{}", credential.types().last().copied().unwrap_or("credential"));
+    let vct = format!(
+        "https://xinlian.dev/vct/{}",
+        credential.types().last().copied().unwrap_or("credential")
+    );
     let mut builder = SdJwtVcBuilder::new(vct, claims);
     for pointer in disclosable {
         builder = builder.disclosable(pointer);
@@ -208,27 +225,21 @@ async fn sd_jwt(credential: &Credential, signer: &KeySigner) -> Result<String> {
     Ok(builder.issue(signer).await?.to_string())
 }
 
+/// What `issue_one` produced.
+pub struct IssuedCredential {
+    /// The log row.
+    pub issued: Issued,
+    /// The secured credential text.
+    pub text: String,
+}
+
 /// `registrar issue diploma|employment`.
 pub async fn run(inst: &Institution, request: Request, output: Option<&std::path::Path>, json: bool) -> Result<()> {
-    let signer = inst.signer()?;
-    let mut store = Store::open(&inst.home.db_path())?;
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let stamp = now.format(&Rfc3339).unwrap_or_default();
     let format = format_name(request.format());
-    let reserved = store.reserve(
-        &[(request.kind().into(), request.subject().into(), request.subject_key(), format.into())],
-        &stamp,
-    )?;
-    let issued = reserved.into_iter().next().ok_or_else(|| CliError::Failed("nothing reserved".into()))?;
-    let credential = build(inst, &request, &issued, now)?;
-    let text = secure(&credential, request.format(), &signer).await?;
-    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
-    match output {
-        Some(path) => crate::home::write_atomic(path, text.as_bytes())?,
-        None if !json => println!("{text}"),
-        None => {}
+    let IssuedCredential { issued, text } = issue_one(inst, request, output).await?;
+    if output.is_none() && !json {
+        println!("{text}");
     }
-    store.mark_issued(&[(issued.credential_id.clone(), output.map(|p| p.display().to_string()))])?;
     if json {
         let credential_value = if text.starts_with('{') {
             serde_json::from_str(&text).unwrap_or(Value::String(text.clone()))
@@ -247,6 +258,43 @@ pub async fn run(inst: &Institution, request: Request, output: Option<&std::path
         eprintln!("issued {} ({format}) to {}", issued.credential_id, path.display());
     }
     Ok(())
+}
+
+/// Reserves, builds, secures and logs one credential (written to `output`
+/// when given).
+pub async fn issue_one(
+    inst: &Institution,
+    request: Request,
+    output: Option<&std::path::Path>,
+) -> Result<IssuedCredential> {
+    let signer = inst.signer()?;
+    let mut store = Store::open(&inst.home.db_path())?;
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let stamp = now.format(&Rfc3339).unwrap_or_default();
+    let format = format_name(request.format());
+    let reserved = store.reserve(
+        &[(
+            request.kind().into(),
+            request.subject().into(),
+            request.subject_key(),
+            format.into(),
+        )],
+        &stamp,
+    )?;
+    let issued = reserved
+        .into_iter()
+        .next()
+        .ok_or_else(|| CliError::Failed("nothing reserved".into()))?;
+    let credential = build(inst, &request, &issued, now)?;
+    let text = secure(&credential, request.format(), &signer).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    if let Some(path) = output {
+        crate::home::write_atomic(path, text.as_bytes())?;
+    }
+    store.mark_issued(&[(issued.credential_id.clone(), output.map(|p| p.display().to_string()))])?;
+    Ok(IssuedCredential { issued, text })
 }
 
 /// The format's command-line name.

@@ -34,7 +34,10 @@ pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
         let path = if segments.is_empty() {
             out_dir.join(".well-known").join("did.json")
         } else {
-            segments.iter().fold(out_dir.to_path_buf(), |p, s| p.join(s)).join("did.json")
+            segments
+                .iter()
+                .fold(out_dir.to_path_buf(), |p, s| p.join(s))
+                .join("did.json")
         };
         write_atomic(&path, &bytes)?;
         written.push(path.display().to_string());

@@ -22,7 +22,9 @@ struct Published {
 }
 
 async fn status_list(State(p): State<Arc<Published>>, Path((n, purpose)): Path<(u64, String)>) -> Response {
-    let Some(store) = &p.store else { return StatusCode::NOT_FOUND.into_response() };
+    let Some(store) = &p.store else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
     let found = match store.lock() {
         Ok(store) => store.list_credential(n, &purpose),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -44,7 +46,11 @@ async fn serve_did_json(State(p): State<Arc<Published>>) -> Response {
 /// The registrar's routes (status lists, did.json) merged with the DID
 /// resolution API.
 pub fn app(home: &Home) -> Result<Router> {
-    let store = if home.db_path().is_file() { Some(Mutex::new(Store::open(&home.db_path())?)) } else { None };
+    let store = if home.db_path().is_file() {
+        Some(Mutex::new(Store::open(&home.db_path())?))
+    } else {
+        None
+    };
     let did_json = std::fs::read(home.did_web_document_path()).ok();
     let published = Arc::new(Published { store, did_json });
     let ours = Router::new()
@@ -56,7 +62,9 @@ pub fn app(home: &Home) -> Result<Router> {
 
 /// Serves until ctrl-c or SIGTERM.
 pub async fn run(home: &Home, addr: SocketAddr) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::Input(format!("{addr}: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::Input(format!("{addr}: {e}")))?;
     eprintln!("serving on http://{addr} (DID resolution at /1.0/identifiers/{{did}}, status lists at /status/…)");
     serve_with_options(listener, app(home)?, &ServerOptions::default(), shutdown_signal()).await?;
     Ok(())

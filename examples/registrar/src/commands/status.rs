@@ -22,8 +22,10 @@ pub enum Action {
     Reinstate,
 }
 
-const PURPOSES: [(StatusPurpose, StatusColumn); 2] =
-    [(StatusPurpose::Revocation, StatusColumn::Revoked), (StatusPurpose::Suspension, StatusColumn::Suspended)];
+const PURPOSES: [(StatusPurpose, StatusColumn); 2] = [
+    (StatusPurpose::Revocation, StatusColumn::Revoked),
+    (StatusPurpose::Suspension, StatusColumn::Suspended),
+];
 
 /// The URL a status list is published at.
 pub fn list_url(inst: &Institution, list_number: u64, purpose: StatusPurpose) -> String {
@@ -40,14 +42,28 @@ fn list_suite(signer: &KeySigner) -> Result<Cryptosuite> {
     })
 }
 
-async fn sign_list(inst: &Institution, store: &Store, signer: &KeySigner, n: u64, purpose: StatusPurpose, column: StatusColumn) -> Result<()> {
+async fn sign_list(
+    inst: &Institution,
+    store: &Store,
+    signer: &KeySigner,
+    n: u64,
+    purpose: StatusPurpose,
+    column: StatusColumn,
+) -> Result<()> {
     let mut list = BitstringStatusList::new(LIST_SIZE)?;
     for index in store.set_indexes(n, column)? {
         list.set(index, true)?;
     }
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let unsigned = status_list_credential(&list_url(inst, n, purpose), &inst.profile.did, purpose, &list, now)?;
-    let signed = add_proof(unsigned.as_object(), &ProofOptions::new().cryptosuite(list_suite(signer)?), signer).await?;
+    let signed = add_proof(
+        unsigned.as_object(),
+        &ProofOptions::new().cryptosuite(list_suite(signer)?),
+        signer,
+    )
+    .await?;
     let text = serde_json::to_string(&Value::Object(signed)).map_err(|e| CliError::Input(e.to_string()))?;
     store.put_list_credential(n, purpose.as_str(), &text)
 }
@@ -84,8 +100,36 @@ fn credential_id(arg: &str) -> Result<String> {
         .ok_or_else(|| CliError::Input(format!("{arg}: cannot find a credential id in this file")))
 }
 
-/// Runs a status command.
+/// The outcome of a status command.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusChange {
+    /// The credential.
+    pub credential_id: String,
+    /// `active`, `suspended` or `revoked`.
+    pub status: &'static str,
+    /// The list that changed.
+    pub status_list: String,
+    /// The credential's index in it.
+    pub status_list_index: u64,
+}
+
+/// Runs a status command and prints what changed.
 pub async fn run(inst: &Institution, action: Action, credential: &str, json: bool) -> Result<()> {
+    let change = apply(inst, action, credential).await?;
+    if json {
+        println!("{}", json!(change));
+    } else {
+        println!(
+            "{}: {} (list {} index {})",
+            change.credential_id, change.status, change.status_list, change.status_list_index
+        );
+    }
+    Ok(())
+}
+
+/// Sets or clears the credential's status bit and re-signs its list.
+pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Result<StatusChange> {
     let id = credential_id(credential)?;
     let mut store = Store::open(&inst.home.db_path())?;
     let existing = store
@@ -110,10 +154,10 @@ pub async fn run(inst: &Institution, action: Action, credential: &str, json: boo
     } else {
         "active"
     };
-    if json {
-        println!("{}", json!({ "credentialId": id, "status": state, "statusList": list_url(inst, row.list_number, purpose), "statusListIndex": row.status_index }));
-    } else {
-        println!("{id}: {state} (list {} index {})", list_url(inst, row.list_number, purpose), row.status_index);
-    }
-    Ok(())
+    Ok(StatusChange {
+        credential_id: id,
+        status: state,
+        status_list: list_url(inst, row.list_number, purpose),
+        status_list_index: row.status_index,
+    })
 }

@@ -27,9 +27,10 @@ impl HomeFetcher {
     /// A fetcher for `home` (which may be empty).
     pub fn new(home: &Home) -> Result<HomeFetcher> {
         let local = match home.profile() {
-            Ok(profile) if home.db_path().is_file() => {
-                Some((format!("{}/status/", profile.public_url), Mutex::new(Store::open(&home.db_path())?)))
-            }
+            Ok(profile) if home.db_path().is_file() => Some((
+                format!("{}/status/", profile.public_url),
+                Mutex::new(Store::open(&home.db_path())?),
+            )),
             _ => None,
         };
         let http = reqwest::Client::builder()
@@ -41,7 +42,10 @@ impl HomeFetcher {
 }
 
 fn fetch_error(url: &str, reason: impl Into<String>) -> xinlian_vc::Error {
-    xinlian_vc::Error::Fetch { url: url.to_owned(), reason: reason.into() }
+    xinlian_vc::Error::Fetch {
+        url: url.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 #[async_trait]
@@ -49,7 +53,9 @@ impl StatusListFetcher for HomeFetcher {
     async fn fetch(&self, url: &str) -> xinlian_vc::Result<Credential> {
         if let Some((prefix, store)) = &self.local {
             if let Some(rest) = url.strip_prefix(prefix.as_str()) {
-                let (n, purpose) = rest.split_once('/').ok_or_else(|| fetch_error(url, "not a status list URL"))?;
+                let (n, purpose) = rest
+                    .split_once('/')
+                    .ok_or_else(|| fetch_error(url, "not a status list URL"))?;
                 let n: u64 = n.parse().map_err(|_| fetch_error(url, "not a status list URL"))?;
                 let text = store
                     .lock()
@@ -61,7 +67,12 @@ impl StatusListFetcher for HomeFetcher {
             }
         }
         const MAX: usize = 4 << 20;
-        let response = self.http.get(url).send().await.map_err(|e| fetch_error(url, e.to_string()))?;
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| fetch_error(url, e.to_string()))?;
         if !response.status().is_success() {
             return Err(fetch_error(url, format!("HTTP {}", response.status())));
         }
@@ -102,7 +113,10 @@ pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<
         let credential = Credential::from_json(&text)?;
         // The authority is whoever the caller names, or else the list's own
         // issuer: choosing the file is choosing to trust its signer.
-        let authority = args.trust_authority.clone().unwrap_or_else(|| credential.issuer_id().to_owned());
+        let authority = args
+            .trust_authority
+            .clone()
+            .unwrap_or_else(|| credential.issuer_id().to_owned());
         let now = time::OffsetDateTime::now_utc();
         let list = TrustList::from_credential(&credential, resolver.as_ref(), &authority, now).await?;
         policy = policy.trust_list(list).require_trust();
@@ -116,7 +130,13 @@ pub fn print_report(report: &VerificationReport, json: bool) {
         println!("{}", report.to_json());
         return;
     }
-    for check in report.to_json().get("checks").and_then(Value::as_array).into_iter().flatten() {
+    for check in report
+        .to_json()
+        .get("checks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let field = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
         let mark = match field("outcome").as_str() {
             "passed" => "ok  ",
@@ -133,7 +153,9 @@ pub fn print_report(report: &VerificationReport, json: bool) {
 pub async fn run(home: &Home, args: &VerifyArgs) -> Result<()> {
     let input = if args.file == "-" {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Input(format!("standard input: {e}")))?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::Input(format!("standard input: {e}")))?;
         s
     } else {
         let path = std::path::Path::new(&args.file);
@@ -141,5 +163,9 @@ pub async fn run(home: &Home, args: &VerifyArgs) -> Result<()> {
     };
     let report = verify_text(home, &input, args).await?;
     print_report(&report, args.json);
-    if report.verified() { Ok(()) } else { Err(CliError::Failed(String::new())) }
+    if report.verified() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(String::new()))
+    }
 }

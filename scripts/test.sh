@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace: unit, integration and doc tests, the
+# EVM ledger tests against a local anvil node, and the end-to-end script
+# (university -> graduate -> employer).
+#
+# Needs the Rust toolchain and npm (Node.js): anvil and the ERC-1056
+# registry contract install from the npm registry into ./.tools on the
+# first run. The tests start and stop their own anvil nodes on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/test-tools.sh
+cargo test --workspace --locked
+if [ -x scripts/e2e.sh ]; then
+    scripts/e2e.sh
+fi
