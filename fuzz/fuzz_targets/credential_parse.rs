@@ -36,10 +36,18 @@ fn check_credential(credential: &Credential) {
     assert_eq!(Credential::from_json(&text).as_ref().ok(), Some(credential), "{text}");
     assert!(credential.types().contains(&"VerifiableCredential"));
     assert!(!credential.subjects().is_empty());
-    let _ = (credential.id(), credential.issuer_id(), credential.subject_ids(), credential.contexts());
+    let _ = (
+        credential.id(),
+        credential.issuer_id(),
+        credential.subject_ids(),
+        credential.contexts(),
+    );
     let _ = (credential.status_entries(), credential.schemas(), credential.proofs());
     assert!(!credential.without_proof().contains_key("proof"));
-    for at in [credential.valid_from(), credential.valid_until()].into_iter().flatten() {
+    for at in [credential.valid_from(), credential.valid_until()]
+        .into_iter()
+        .flatten()
+    {
         let _ = format_date_time_stamp(at);
     }
 }
@@ -61,9 +69,16 @@ fuzz_target!(|data: &[u8]| {
     match Presentation::from_json(input) {
         Ok(presentation) => {
             let value = presentation.to_value();
-            assert_eq!(Presentation::from_value(value.clone()).as_ref().ok(), Some(&presentation));
+            assert_eq!(
+                Presentation::from_value(value.clone()).as_ref().ok(),
+                Some(&presentation)
+            );
             let text = serde_json::to_string(&presentation).unwrap_or_default();
-            assert_eq!(Presentation::from_json(&text).as_ref().ok(), Some(&presentation), "{text}");
+            assert_eq!(
+                Presentation::from_json(&text).as_ref().ok(),
+                Some(&presentation),
+                "{text}"
+            );
             assert!(presentation.types().contains(&"VerifiablePresentation"));
             let _ = (presentation.id(), presentation.holder(), presentation.proofs());
             for credential in presentation.credentials() {

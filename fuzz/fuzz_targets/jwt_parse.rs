@@ -29,7 +29,9 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(key_type_for_alg(header.alg()).ok(), Some(header.key_type()));
             // The header passes its own checks again.
             assert_eq!(
-                xinlian_vc::jose::Header::from_map(header.params().clone(), &[]).as_ref().ok(),
+                xinlian_vc::jose::Header::from_map(header.params().clone(), &[])
+                    .as_ref()
+                    .ok(),
                 Some(header)
             );
             let _ = (header.kid(), header.typ(), header.cty(), header.expect_typ("vc+jwt"));

@@ -78,7 +78,36 @@ impl Institution {
     }
 
     /// `registrar init`.
+    ///
+    /// Nothing is left behind when it fails: a second attempt (with the
+    /// mistake corrected) starts from the same state.
     pub async fn create(home: Home, args: &InitArgs) -> Result<Institution> {
+        let root_existed = home.root().exists();
+        let written = [
+            home.signing_key_path(1),
+            home.owner_key_path(),
+            home.ledger_path(),
+            home.root().join("ledger.sqlite-wal"),
+            home.root().join("ledger.sqlite-shm"),
+            home.did_web_document_path(),
+        ];
+        let existed: Vec<bool> = written.iter().map(|p| p.exists()).collect();
+        let created = Self::create_files(home.clone(), args).await;
+        if created.is_err() && !home.is_initialized() {
+            if root_existed {
+                for (path, existed) in written.iter().zip(existed) {
+                    if !existed {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+            } else {
+                let _ = std::fs::remove_dir_all(home.root());
+            }
+        }
+        created
+    }
+
+    async fn create_files(home: Home, args: &InitArgs) -> Result<Institution> {
         if args.rpc_url.is_some() {
             return Err(CliError::Input(
                 "--rpc-url: the EVM ledger is not built into this registrar yet; omit it to use the embedded ledger"

@@ -41,6 +41,9 @@ CREATE TABLE status_lists (
     credential  TEXT NOT NULL,
     PRIMARY KEY (list_number, purpose)
 );
+"#, r#"
+ALTER TABLE issued ADD COLUMN batch_run TEXT;
+ALTER TABLE issued ADD COLUMN batch_line INTEGER;
 "#];
 
 /// A row of the issuance log.
@@ -70,6 +73,34 @@ pub struct Issued {
     pub suspended: bool,
     /// When it was allocated (RFC 3339).
     pub issued_at: String,
+    /// The batch run that last claimed this row, if any.
+    pub batch_run: Option<String>,
+    /// That run's CSV line for this row.
+    pub batch_line: Option<u64>,
+}
+
+/// Where a batch row comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRef<'a> {
+    /// A random id of the batch run.
+    pub run: &'a str,
+    /// The row's line in the CSV file.
+    pub line: u64,
+}
+
+/// A credential to reserve a log row for.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    /// `diploma` or `employment`.
+    pub kind: &'a str,
+    /// The holder's id at the institution.
+    pub subject: &'a str,
+    /// The dedup key (one credential per key).
+    pub subject_key: &'a str,
+    /// The credential format.
+    pub format: &'a str,
+    /// The batch row, for `issue --batch`.
+    pub batch: Option<BatchRef<'a>>,
 }
 
 /// The registrar database.
@@ -109,62 +140,84 @@ impl Store {
             .optional()?)
     }
 
-    /// Reserves ids and status indexes for `requests` (kind, subject, subject
-    /// key, format) in one transaction. Rows already in the log are returned
-    /// as they are (so a resumed batch reuses them).
-    pub fn reserve(&mut self, requests: &[(String, String, String, String)], now: &str) -> Result<Vec<Issued>> {
+    /// Reserves ids and status indexes for `entries` in one transaction.
+    /// Rows already in the log are returned as they were (so a resumed
+    /// batch reuses their ids and indexes); a batch entry's row then records
+    /// this run and line, so a second row for the same holder in the same
+    /// run can be told apart from one issued by an earlier run.
+    pub fn reserve(&mut self, entries: &[NewEntry<'_>], now: &str) -> Result<Vec<Issued>> {
         let tx = self.conn.transaction()?;
-        let mut out = Vec::with_capacity(requests.len());
-        for (kind, subject, subject_key, format) in requests {
-            let existing = tx
-                .query_row(&format!("{SELECT} WHERE subject_key = ?1"), [subject_key], row)
-                .optional()?;
-            if let Some(existing) = existing {
-                out.push(existing);
-                continue;
-            }
-            let (list_number, used): (u64, u64) = tx.query_row(
-                "SELECT COALESCE(MAX(list_number), 1), COUNT(*) FROM issued
-                 WHERE list_number = (SELECT COALESCE(MAX(list_number), 1) FROM issued)",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        let mut out = Vec::with_capacity(entries.len());
+        // The newest list and how full it is, counted once per call.
+        let (mut list_number, mut used): (u64, u64) = tx.query_row(
+            "SELECT COALESCE(MAX(list_number), 1), COUNT(*) FROM issued
+             WHERE list_number = (SELECT COALESCE(MAX(list_number), 1) FROM issued)",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?;
+        {
+            let mut existing_stmt = tx.prepare_cached(&format!("{SELECT} WHERE subject_key = ?1"))?;
+            let mut claim =
+                tx.prepare_cached("UPDATE issued SET batch_run = ?2, batch_line = ?3 WHERE credential_id = ?1")?;
+            let mut taken_stmt =
+                tx.prepare_cached("SELECT EXISTS(SELECT 1 FROM issued WHERE list_number = ?1 AND status_index = ?2)")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO issued (credential_id, subject_key, kind, subject, list_number, status_index, format,
+                 issued_at, batch_run, batch_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
-            let list_number = if used >= LIST_FILL_LIMIT {
-                list_number + 1
-            } else {
-                list_number
-            };
-            let credential_id = format!("urn:uuid:{}", uuid_v4());
-            let status_index = loop {
-                let candidate = OsRng.next_u64() % LIST_SIZE;
-                let taken: bool = tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM issued WHERE list_number = ?1 AND status_index = ?2)",
-                    params![list_number as i64, candidate as i64],
-                    |r| r.get(0),
-                )?;
-                if !taken {
-                    break candidate;
+            for entry in entries {
+                let batch_run = entry.batch.map(|b| b.run);
+                let batch_line = entry.batch.map(|b| b.line as i64);
+                if let Some(existing) = existing_stmt.query_row([entry.subject_key], row).optional()? {
+                    if entry.batch.is_some() && existing.batch_run.as_deref() != batch_run {
+                        claim.execute(params![existing.credential_id, batch_run, batch_line])?;
+                    }
+                    out.push(existing);
+                    continue;
                 }
-            };
-            tx.execute(
-                "INSERT INTO issued (credential_id, subject_key, kind, subject, list_number, status_index, format, issued_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![credential_id, subject_key, kind, subject, list_number as i64, status_index as i64, format, now],
-            )?;
-            out.push(Issued {
-                credential_id,
-                subject_key: subject_key.clone(),
-                kind: kind.clone(),
-                subject: subject.clone(),
-                list_number,
-                status_index,
-                format: format.clone(),
-                file: None,
-                state: "pending".into(),
-                revoked: false,
-                suspended: false,
-                issued_at: now.to_owned(),
-            });
+                if used >= LIST_FILL_LIMIT {
+                    list_number += 1;
+                    used = 0;
+                }
+                let credential_id = format!("urn:uuid:{}", uuid_v4());
+                let status_index = loop {
+                    let candidate = OsRng.next_u64() % LIST_SIZE;
+                    let taken: bool =
+                        taken_stmt.query_row(params![list_number as i64, candidate as i64], |r| r.get(0))?;
+                    if !taken {
+                        break candidate;
+                    }
+                };
+                insert.execute(params![
+                    credential_id,
+                    entry.subject_key,
+                    entry.kind,
+                    entry.subject,
+                    list_number as i64,
+                    status_index as i64,
+                    entry.format,
+                    now,
+                    batch_run,
+                    batch_line
+                ])?;
+                used += 1;
+                out.push(Issued {
+                    credential_id,
+                    subject_key: entry.subject_key.to_owned(),
+                    kind: entry.kind.to_owned(),
+                    subject: entry.subject.to_owned(),
+                    list_number,
+                    status_index,
+                    format: entry.format.to_owned(),
+                    file: None,
+                    state: "pending".into(),
+                    revoked: false,
+                    suspended: false,
+                    issued_at: now.to_owned(),
+                    batch_run: None,
+                    batch_line: None,
+                });
+            }
         }
         tx.commit()?;
         Ok(out)
@@ -262,7 +315,7 @@ pub enum StatusColumn {
 }
 
 const SELECT: &str = "SELECT credential_id, subject_key, kind, subject, list_number, status_index, format, file,
-    state, revoked, suspended, issued_at FROM issued";
+    state, revoked, suspended, issued_at, batch_run, batch_line FROM issued";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issued> {
     Ok(Issued {
@@ -278,6 +331,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issued> {
         revoked: r.get(9)?,
         suspended: r.get(10)?,
         issued_at: r.get(11)?,
+        batch_run: r.get(12)?,
+        batch_line: r.get::<_, Option<i64>>(13)?.map(|l| l as u64),
     })
 }
 
@@ -301,14 +356,15 @@ mod tests {
     fn reserve_is_idempotent_per_subject_and_indexes_are_unique() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("r.sqlite")).unwrap();
-        let reqs: Vec<_> = (0..500)
-            .map(|i| {
-                (
-                    "diploma".to_string(),
-                    format!("s{i}"),
-                    format!("diploma:s{i}"),
-                    "di-eddsa-jcs".to_string(),
-                )
+        let keys: Vec<(String, String)> = (0..500).map(|i| (format!("s{i}"), format!("diploma:s{i}"))).collect();
+        let reqs: Vec<NewEntry<'_>> = keys
+            .iter()
+            .map(|(subject, key)| NewEntry {
+                kind: "diploma",
+                subject,
+                subject_key: key,
+                format: "di-eddsa-jcs",
+                batch: None,
             })
             .collect();
         let first = store.reserve(&reqs, "2026-01-01T00:00:00Z").unwrap();
@@ -334,5 +390,27 @@ mod tests {
         drop(store);
         let store = Store::open(&dir.path().join("r.sqlite")).unwrap();
         assert_eq!(store.counts().unwrap(), (500, 1));
+    }
+
+    #[test]
+    fn a_batch_row_records_the_run_and_line_that_claimed_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        let entry = |run, line| NewEntry {
+            kind: "diploma",
+            subject: "s1",
+            subject_key: "diploma:s1",
+            format: "jwt",
+            batch: Some(BatchRef { run, line }),
+        };
+        let first = store.reserve(&[entry("run-1", 2), entry("run-1", 9)], "t").unwrap();
+        assert_eq!(first[0].batch_run, None, "a new row is returned as reserved");
+        assert_eq!(first[1].batch_run.as_deref(), Some("run-1"), "the duplicate sees the first claim");
+        assert_eq!(first[1].batch_line, Some(2));
+        let resumed = store.reserve(&[entry("run-2", 5)], "t").unwrap();
+        assert_eq!(resumed[0].credential_id, first[0].credential_id);
+        assert_eq!(resumed[0].batch_run.as_deref(), Some("run-1"));
+        let row = store.by_credential_id(&first[0].credential_id).unwrap().unwrap();
+        assert_eq!((row.batch_run.as_deref(), row.batch_line), (Some("run-2"), Some(5)));
     }
 }

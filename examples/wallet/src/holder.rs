@@ -50,9 +50,8 @@ impl Holder {
     /// Loads the holder from `dir/holder.json`.
     pub fn load(dir: &Path) -> Result<Holder> {
         let path = holder_path(dir);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            WalletError::Input(format!("{}: {e} (run `wallet init` first)", path.display()))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| WalletError::Input(format!("{}: {e} (run `wallet init` first)", path.display())))?;
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| WalletError::Input(format!("{}: not JSON: {e}", path.display())))?;
         let multikey = value

@@ -32,9 +32,8 @@ impl ResolverArgs {
     pub fn resolver(&self) -> Result<Arc<dyn Resolver>> {
         let mut registry = MethodRegistry::new();
         if let Some(url) = &self.resolver_url {
-            let http: Arc<dyn Resolver> = Arc::new(
-                HttpResolver::new(url).map_err(|e| WalletError::Input(format!("--resolver-url {url}: {e}")))?,
-            );
+            let http: Arc<dyn Resolver> =
+                Arc::new(HttpResolver::new(url).map_err(|e| WalletError::Input(format!("--resolver-url {url}: {e}")))?);
             for method in ["ethr", "web"] {
                 registry
                     .register_arc(method, Arc::clone(&http))
@@ -47,7 +46,9 @@ impl ResolverArgs {
             }
             let ledger = EmbeddedLedger::open(path)
                 .map_err(|e| WalletError::Input(format!("--ledger {}: {e}", path.display())))?;
-            let ethr = EthrResolver::builder().network(self.ledger_network.clone(), Arc::new(ledger)).build();
+            let ethr = EthrResolver::builder()
+                .network(self.ledger_network.clone(), Arc::new(ledger))
+                .build();
             registry
                 .register("ethr", ethr)
                 .map_err(|e| WalletError::Input(format!("registering ethr: {e}")))?;

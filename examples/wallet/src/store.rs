@@ -92,8 +92,10 @@ impl StoredCredential {
                     .as_ref()
                     .map(|c| c.types().iter().map(|t| (*t).to_owned()).collect())
                     .unwrap_or_default();
-                let subject = str_of(claims.get("sub"))
-                    .or_else(|| c.as_ref().and_then(|c| c.subject_ids().first().map(|s| (*s).to_owned())));
+                let subject = str_of(claims.get("sub")).or_else(|| {
+                    c.as_ref()
+                        .and_then(|c| c.subject_ids().first().map(|s| (*s).to_owned()))
+                });
                 let id = str_of(claims.get("jti")).or_else(|| c.as_ref().and_then(|c| c.id().map(str::to_owned)));
                 (id, issuer, types, subject)
             }
@@ -201,7 +203,10 @@ impl Store {
     /// The credential named `wanted` (local id or credential id).
     pub fn get(&self, wanted: &str) -> Result<StoredCredential> {
         self.list()?.into_iter().find(|c| c.is_named(wanted)).ok_or_else(|| {
-            WalletError::Input(format!("no credential {wanted:?} in {} (see `wallet list`)", self.dir.display()))
+            WalletError::Input(format!(
+                "no credential {wanted:?} in {} (see `wallet list`)",
+                self.dir.display()
+            ))
         })
     }
 
@@ -213,10 +218,16 @@ impl Store {
             return Ok(same.local_id.clone());
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| WalletError::io(&self.dir, e))?;
-        let next = existing.iter().filter_map(|c| c.local_id.parse::<u64>().ok()).max().unwrap_or(0) + 1;
+        let next = existing
+            .iter()
+            .filter_map(|c| c.local_id.parse::<u64>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
         credential.local_id = next.to_string();
         let path = self.dir.join(format!("{next}.json"));
-        let text = serde_json::to_string_pretty(&credential.to_value()).map_err(|e| WalletError::Input(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(&credential.to_value()).map_err(|e| WalletError::Input(e.to_string()))?;
         let tmp = self.dir.join(format!(".{next}.json.tmp"));
         std::fs::write(&tmp, text).map_err(|e| WalletError::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| WalletError::io(&path, e))?;

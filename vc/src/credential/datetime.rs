@@ -108,7 +108,10 @@ pub fn parse_date_time_stamp(s: &str) -> Result<OffsetDateTime, String> {
 ///
 /// A reason when the year cannot be written in four digits.
 pub fn format_date_time_stamp(dt: OffsetDateTime) -> Result<String, String> {
-    dt.to_offset(UtcOffset::UTC)
+    // `to_offset` panics when the UTC date-time leaves the supported range
+    // (9999-12-31T23:00:00-01:00 is 10000-01-01 in UTC).
+    dt.checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(|| format!("cannot format {dt}: its UTC date-time is out of range"))?
         .format(&Rfc3339)
         .map_err(|e| format!("cannot format {dt}: {e}"))
 }
@@ -237,6 +240,14 @@ mod tests {
         ] {
             assert!(parse_date_time_stamp(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn regression_format_date_time_stamp_beyond_the_utc_range() {
+        // Found by the credential_parse fuzz target: a valid dateTimeStamp
+        // whose UTC form is in year 10000; formatting it panicked.
+        let dt = parse_date_time_stamp("9999-12-31T23:00:00-01:00").unwrap();
+        assert!(format_date_time_stamp(dt).is_err());
     }
 
     #[test]

@@ -444,7 +444,9 @@ fn check_dates(out: &mut ProofOutcome, proof: &DataIntegrityProof, path: &str, e
         );
     }
     if let Some(expires) = proof.expires
-        && expires + expected.clock_skew <= now
+        // Not `expires + skew`, which panics for an `expires` at the end of
+        // the supported range.
+        && expires <= now - expected.clock_skew
     {
         out.fail(
             ProofFailureKind::ProofExpired,
@@ -653,6 +655,48 @@ mod tests {
             for purpose in Relationship::ALL {
                 let fast = pollster::block_on(resolve_key(&vm, purpose, &ViaDocument, None)).map_err(|f| f.kind);
                 assert_eq!(fast, via_document(&vm, purpose), "{key_type} {purpose:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn regression_proof_dates_at_the_end_of_time() {
+        // Found by fuzzing verify_credential: `expires + skew` overflowed.
+        let expected = ProofExpectations {
+            now: Some(time::macros::datetime!(2026-01-01 00:00 UTC)),
+            ..ProofExpectations::new(Relationship::AssertionMethod)
+        };
+        for (key, date, failure) in [
+            ("expires", "9999-12-31T23:59:59Z", None),
+            (
+                "created",
+                "9999-12-31T23:59:59Z",
+                Some(ProofFailureKind::CreatedInFuture),
+            ),
+            (
+                "created",
+                "9999-12-31T23:00:00-01:00",
+                Some(ProofFailureKind::CreatedInFuture),
+            ),
+        ] {
+            let document = serde_json::json!({
+                "proof": {
+                    "type": "DataIntegrityProof",
+                    "cryptosuite": "eddsa-jcs-2022",
+                    "verificationMethod": "did:example:issuer#key-1",
+                    "proofPurpose": "assertionMethod",
+                    key: date,
+                }
+            });
+            let document = document.as_object().unwrap();
+            let out = pollster::block_on(verify_proof(document, 0, &StatelessResolver::new(), &expected));
+            let kinds: Vec<_> = out.failures.iter().map(|f| f.kind).collect();
+            assert!(
+                !kinds.contains(&ProofFailureKind::ProofExpired),
+                "{key} {date}: {kinds:?}"
+            );
+            if let Some(kind) = failure {
+                assert!(kinds.contains(&kind), "{key} {date}: {kinds:?}");
             }
         }
     }

@@ -442,9 +442,9 @@ pub(crate) fn proof_error(path: impl Into<String>, reason: impl Into<String>) ->
 /// Formats a time as an XML Schema `dateTimeStamp` in UTC
 /// (`2023-02-24T23:36:38Z`; sub-seconds only when present).
 pub(crate) fn format_date_time(t: OffsetDateTime) -> String {
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+    t.checked_to_offset(time::UtcOffset::UTC)
+        .and_then(|utc| utc.format(&Rfc3339).ok())
+        .unwrap_or_else(|| t.unix_timestamp().to_string())
 }
 
 fn string(value: &Value, path: &str) -> Result<String> {

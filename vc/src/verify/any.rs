@@ -85,8 +85,10 @@ async fn complete(
 }
 
 /// The SD-JWT's processed claims as a VC-shaped credential, so that status
-/// and trust checks can run on them: `iss` is the issuer, `vct` the type,
-/// the disclosed claims the subject, `credentialStatus` kept as is.
+/// and trust checks can run on them: `iss` is the issuer, the last path
+/// segment of `vct` a type (so trust lists that accredit, say,
+/// `AchievementCredential` match), the disclosed claims the subject,
+/// `credentialStatus` kept as is.
 fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
     let issuer = claims.get("iss")?.as_str()?;
     let mut subject = Map::new();
@@ -102,9 +104,18 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
     if subject.is_empty() {
         subject.insert("sdJwtVc".into(), Value::Bool(true));
     }
+    let mut types = vec![Value::String("VerifiableCredential".into())];
+    let vct_type = claims
+        .get("vct")
+        .and_then(Value::as_str)
+        .and_then(|vct| vct.trim_end_matches('/').rsplit(['/', ':', '#']).next())
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    if let Some(t) = vct_type.filter(|t| *t != "VerifiableCredential") {
+        types.push(Value::String(t.to_owned()));
+    }
     let mut vc = json!({
         "@context": [CREDENTIALS_V2_CONTEXT],
-        "type": ["VerifiableCredential"],
+        "type": types,
         "issuer": issuer,
         "credentialSubject": subject,
     });

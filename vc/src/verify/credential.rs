@@ -175,7 +175,9 @@ fn validity_period(credential: &Credential, now: OffsetDateTime, policy: &Policy
         );
     }
     if let Some(until) = credential.valid_until()
-        && until + skew <= now
+        // Not `until + skew`: that overflows (and panics) for a validUntil
+        // at the end of the supported range.
+        && until <= now - skew
     {
         return CheckOutcome::failed(
             Check::ValidityPeriod,
@@ -316,7 +318,7 @@ async fn load_status_list(
         ));
     }
     let skew = policy.clock_skew;
-    if list_credential.valid_until().is_some_and(|t| t + skew <= now) {
+    if list_credential.valid_until().is_some_and(|t| t <= now - skew) {
         return Err(fail(
             codes::STATUS_VERIFICATION_ERROR,
             format!("status list {url} has expired"),
@@ -424,5 +426,40 @@ fn trust(credential: &Credential, policy: &Policy, now: OffsetDateTime) -> Check
         ),
         Err(reason) if policy.require_trust => CheckOutcome::failed(Check::Trust, codes::ISSUER_NOT_ACCREDITED, reason),
         Err(reason) => CheckOutcome::warning(Check::Trust, codes::ISSUER_NOT_ACCREDITED, reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::verify::Outcome;
+
+    fn credential(dates: serde_json::Value) -> Credential {
+        let mut value = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:issuer",
+            "credentialSubject": {"id": "did:example:subject"}
+        });
+        for (k, v) in dates.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        Credential::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn regression_validity_period_at_the_end_of_time() {
+        // Found by the credential_parse fuzz target: `validUntil + skew`
+        // overflowed, and formatting a validFrom whose UTC form is in year
+        // 10000 panicked.
+        let now = datetime!(2026-01-01 00:00 UTC);
+        let policy = Policy::new();
+        let until = credential(json!({"validUntil": "9999-12-31T23:59:59Z"}));
+        assert_eq!(validity_period(&until, now, &policy).outcome, Outcome::Passed);
+        let from = credential(json!({"validFrom": "9999-12-31T23:00:00-01:00"}));
+        assert_eq!(validity_period(&from, now, &policy).outcome, Outcome::Failed);
     }
 }

@@ -20,7 +20,7 @@ use crate::commands::issue::{Request, build, format_name, parse_date, secure};
 use crate::error::{CliError, Result};
 use crate::home::write_atomic;
 use crate::institution::Institution;
-use crate::store::Store;
+use crate::store::{BatchRef, NewEntry, Store};
 
 const CHUNK: usize = 256;
 
@@ -40,10 +40,25 @@ pub struct Summary {
 /// A refused row.
 #[derive(Debug, serde::Serialize)]
 pub struct RowError {
+    /// The data row number (the first row after the header is row 1).
+    pub row: u64,
     /// The line number in the CSV file (the header is line 1).
     pub line: u64,
     /// What was wrong.
     pub error: String,
+}
+
+/// Where a row is in the CSV file.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    row: u64,
+    line: u64,
+}
+
+impl Position {
+    fn error(self, e: CliError) -> RowError {
+        RowError { row: self.row, line: self.line, error: e.to_string() }
+    }
 }
 
 fn row_request(record: &csv::StringRecord, headers: &csv::StringRecord, format: FormatArg) -> Result<DiplomaArgs> {
@@ -131,24 +146,29 @@ pub async fn run(
     );
     let mut summary = Summary::default();
     let mut records = reader.records();
-    let now = OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let stamp = now.format(&Rfc3339).unwrap_or_default();
+    let run_id = crate::store::uuid_v4();
+    let format_label = format_name(format);
     loop {
-        let mut chunk: Vec<(u64, Request)> = Vec::with_capacity(CHUNK);
+        let mut chunk: Vec<(Position, Request, String)> = Vec::with_capacity(CHUNK);
         for result in records.by_ref() {
             summary.rows += 1;
-            let line = summary.rows + 1;
-            match result
-                .map_err(|e| CliError::Input(e.to_string()))
-                .and_then(|r| row_request(&r, &headers, format))
-            {
-                Ok(args) => chunk.push((line, Request::Diploma(args))),
-                Err(e) => summary.errors.push(RowError {
-                    line,
-                    error: e.to_string(),
-                }),
+            let row = summary.rows;
+            // The header is line 1; quoted fields may span lines, so ask the reader.
+            let line = match &result {
+                Ok(record) => record.position().map(csv::Position::line),
+                Err(e) => e.position().map(csv::Position::line),
+            }
+            .unwrap_or(row + 1);
+            let at = Position { row, line };
+            match result.map_err(|e| CliError::Input(e.to_string())).and_then(|r| row_request(&r, &headers, format)) {
+                Ok(args) => {
+                    let request = Request::Diploma(args);
+                    let key = request.subject_key();
+                    chunk.push((at, request, key));
+                }
+                Err(e) => summary.errors.push(at.error(e)),
             }
             if chunk.len() == CHUNK {
                 break;
@@ -157,25 +177,36 @@ pub async fn run(
         if chunk.is_empty() {
             break;
         }
-        let requests: Vec<_> = chunk
+        let entries: Vec<NewEntry<'_>> = chunk
             .iter()
-            .map(|(_, r)| {
-                (
-                    r.kind().to_owned(),
-                    r.subject().to_owned(),
-                    r.subject_key(),
-                    format_name(format).to_owned(),
-                )
+            .map(|(at, request, key)| NewEntry {
+                kind: request.kind(),
+                subject: request.subject(),
+                subject_key: key,
+                format: format_label,
+                batch: Some(BatchRef { run: &run_id, line: at.line }),
             })
             .collect();
-        let reserved = store.reserve(&requests, &stamp)?;
+        let reserved = store.reserve(&entries, &stamp)?;
         let mut done = Vec::with_capacity(reserved.len());
-        for ((line, request), issued) in chunk.iter().zip(&reserved) {
-            let path = file_name(out_dir, request.subject(), format);
+        for ((at, request, _), issued) in chunk.iter().zip(&reserved) {
+            if issued.batch_run.as_deref() == Some(run_id.as_str()) {
+                let first = issued.batch_line.map_or_else(|| "an earlier row".to_owned(), |l| format!("line {l}"));
+                summary.errors.push(at.error(CliError::Input(format!(
+                    "{} {} is listed again (first at {first}); issued once",
+                    request.subject(),
+                    match request {
+                        Request::Diploma(d) => d.degree.as_str(),
+                        Request::Employment(e) => e.title.as_str(),
+                    }
+                ))));
+                continue;
+            }
             if issued.state == "issued" && issued.file.as_deref().is_some_and(|f| Path::new(f).is_file()) {
                 summary.already_issued += 1;
                 continue;
             }
+            let path = file_name(out_dir, request.subject(), format);
             let secured = match build(inst, request, issued, now) {
                 Ok(credential) => secure(&credential, format, &signer).await,
                 Err(e) => Err(e),
@@ -185,10 +216,7 @@ pub async fn run(
                     write_atomic(&path, text.as_bytes())?;
                     done.push((issued.credential_id.clone(), Some(path.display().to_string())));
                 }
-                Err(e) => summary.errors.push(RowError {
-                    line: *line,
-                    error: e.to_string(),
-                }),
+                Err(e) => summary.errors.push(at.error(e)),
             }
         }
         summary.issued += done.len() as u64;
@@ -208,7 +236,7 @@ pub async fn run(
             summary.errors.len()
         );
         for e in &summary.errors {
-            eprintln!("  line {}: {}", e.line, e.error);
+            eprintln!("  row {} (line {}): {}", e.row, e.line, e.error);
         }
     }
     Ok(summary)

@@ -16,7 +16,7 @@ use xinlian_vc::{Credential, KeySigner, Signer};
 use crate::cli::{DiplomaArgs, EmploymentArgs, FormatArg};
 use crate::error::{CliError, Result};
 use crate::institution::Institution;
-use crate::store::{Issued, Store};
+use crate::store::{Issued, NewEntry, Store};
 
 /// A credential ready to be reserved, built and secured.
 #[derive(Debug, Clone)]
@@ -274,15 +274,15 @@ pub async fn issue_one(
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let stamp = now.format(&Rfc3339).unwrap_or_default();
     let format = format_name(request.format());
-    let reserved = store.reserve(
-        &[(
-            request.kind().into(),
-            request.subject().into(),
-            request.subject_key(),
-            format.into(),
-        )],
-        &stamp,
-    )?;
+    let subject_key = request.subject_key();
+    let entry = NewEntry {
+        kind: request.kind(),
+        subject: request.subject(),
+        subject_key: &subject_key,
+        format,
+        batch: None,
+    };
+    let reserved = store.reserve(&[entry], &stamp)?;
     let issued = reserved
         .into_iter()
         .next()
