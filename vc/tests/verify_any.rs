@@ -98,11 +98,8 @@ fn tampering_fails_in_every_format() {
     let token = jwt(&uni);
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
     let sig = parts[2].clone();
-    let flipped = if sig.starts_with('A') {
-        format!("B{}", &sig[1..])
-    } else {
-        format!("A{}", &sig[1..])
-    };
+    let first = if sig.starts_with('A') { "B" } else { "A" };
+    let flipped = format!("{first}{}", sig.get(1..).unwrap());
     parts[2] = flipped;
     assert!(!verify(&parts.join("."), &policy()).verified());
 
