@@ -1,5 +1,5 @@
 //! did:ethr resolution: the spec's examples (vectors in
-//! `shared/vectors/did-ethr/`), numbering, expiry, deactivation and
+//! `tests/vectors/did-ethr/`, copied from the shared vectors), numbering, expiry, deactivation and
 //! historical resolution.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -20,7 +20,7 @@ const T0: u64 = 1_700_000_000;
 
 fn vectors() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/did-ethr/ethr-did-method-spec-examples.json");
+        .join("tests/vectors/did-ethr/ethr-did-method-spec-examples.json");
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
