@@ -160,3 +160,19 @@ fn a_trust_list_accredits_an_sd_jwt_vc_by_its_vct() {
     let stranger = verify(&sd_jwt(&signer(3)), &policy);
     assert!(stranger.failed(Check::Trust));
 }
+
+#[test]
+fn add_proof_takes_the_rdfc_suites_and_verify_any_checks_them() {
+    let uni = signer(1);
+    let options = ProofOptions::new()
+        .cryptosuite(xinlian_vc::Cryptosuite::EddsaRdfc2022)
+        .created(datetime!(2025-07-01 09:00 UTC));
+    let signed = pollster::block_on(add_proof(diploma(&uni).as_object(), &options, &uni)).unwrap();
+    assert_eq!(signed["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    let text = serde_json::to_string(&Value::Object(signed)).unwrap();
+    assert!(verify(&text, &policy()).verified());
+    assert!(verify(&text.replace("Alice Zhang", "Mallory"), &policy()).failed(Check::Proof));
+    // An Ed25519 key cannot make an ECDSA proof.
+    let ecdsa = ProofOptions::new().cryptosuite(xinlian_vc::Cryptosuite::EcdsaRdfc2019);
+    assert!(pollster::block_on(add_proof(diploma(&uni).as_object(), &ecdsa, &uni)).is_err());
+}

@@ -32,7 +32,10 @@ fn binary() -> PathBuf {
 
 fn sizes() -> BenchResult<Vec<usize>> {
     match std::env::var("XINLIAN_BENCH_SIZES") {
-        Ok(list) => Ok(list.split(',').map(|n| n.trim().replace('_', "").parse()).collect::<Result<_, _>>()?),
+        Ok(list) => Ok(list
+            .split(',')
+            .map(|n| n.trim().replace('_', "").parse())
+            .collect::<Result<_, _>>()?),
         Err(_) => Ok(vec![1_000, 10_000, 100_000]),
     }
 }
@@ -42,7 +45,10 @@ fn write_class(path: &Path, rows: usize) -> BenchResult<()> {
     writeln!(out, "student_id,name,degree,major,graduated,honors,subject_did")?;
     for i in 0..rows {
         let honors = if i % 10 == 0 { "cum laude" } else { "" };
-        writeln!(out, "S{i:07},Student {i},Bachelor of Science,Physics,2026-06-30,{honors},")?;
+        writeln!(
+            out,
+            "S{i:07},Student {i},Bachelor of Science,Physics,2026-06-30,{honors},"
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -50,7 +56,10 @@ fn write_class(path: &Path, rows: usize) -> BenchResult<()> {
 
 fn registrar(home: &Path) -> Command {
     let mut cmd = Command::new(binary());
-    cmd.arg("--home").arg(home).env_remove("XINLIAN_HOME").env_remove("XINLIAN_PASSPHRASE");
+    cmd.arg("--home")
+        .arg(home)
+        .env_remove("XINLIAN_HOME")
+        .env_remove("XINLIAN_PASSPHRASE");
     cmd
 }
 
@@ -82,7 +91,11 @@ fn measure(mut cmd: Command) -> BenchResult<(Duration, u64, String)> {
     }
     // No /usr/bin/time: poll VmHWM while the child runs.
     let start = Instant::now();
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak = 0;
     let status = loop {
@@ -113,7 +126,9 @@ fn run_one(rows: usize) -> BenchResult<Measurement> {
     let csv = dir.path().join("class.csv");
     let out_dir = dir.path().join("out");
     write_class(&csv, rows)?;
-    let init = registrar(&home).args(["init", "--name", "Benchmark University", "--json"]).output()?;
+    let init = registrar(&home)
+        .args(["init", "--name", "Benchmark University", "--json"])
+        .output()?;
     if !init.status.success() {
         return Err(format!("init failed: {}", String::from_utf8_lossy(&init.stderr)).into());
     }
@@ -133,7 +148,11 @@ fn run_one(rows: usize) -> BenchResult<Measurement> {
     if files != rows {
         return Err(format!("expected {rows} files, found {files}").into());
     }
-    Ok(Measurement { rows, wall, peak_rss_kib })
+    Ok(Measurement {
+        rows,
+        wall,
+        peak_rss_kib,
+    })
 }
 
 fn main() -> ExitCode {
@@ -147,8 +166,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("registrar issue --batch, di-eddsa-jcs, did:ethr on the embedded ledger ({})", bin.display());
-    println!("{:>9}  {:>9}  {:>10}  {:>14}", "rows", "wall (s)", "creds/s", "peak RSS (MiB)");
+    println!(
+        "registrar issue --batch, di-eddsa-jcs, did:ethr on the embedded ledger ({})",
+        bin.display()
+    );
+    println!(
+        "{:>9}  {:>9}  {:>10}  {:>14}",
+        "rows", "wall (s)", "creds/s", "peak RSS (MiB)"
+    );
     let mut results = Vec::new();
     for rows in sizes {
         match run_one(rows) {
@@ -172,7 +197,11 @@ fn main() -> ExitCode {
     if let Some(m) = results.iter().find(|m| m.rows == 10_000) {
         let met = m.wall < Duration::from_secs(10);
         ok &= met;
-        println!("target: 10,000 in under 10 s: {:.2} s {}", m.wall.as_secs_f64(), if met { "met" } else { "MISSED" });
+        println!(
+            "target: 10,000 in under 10 s: {:.2} s {}",
+            m.wall.as_secs_f64(),
+            if met { "met" } else { "MISSED" }
+        );
     }
     let small = results.iter().find(|m| m.rows == 1_000);
     let large = results.iter().find(|m| m.rows == 100_000);

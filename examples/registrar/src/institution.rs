@@ -272,8 +272,11 @@ async fn publish_ethr_key(
     old: Option<&PublicKey>,
 ) -> Result<()> {
     let ledger_err = |e| CliError::Resolver(xinlian_resolver::Error::from(e));
-    let op = Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
-    let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
+    let op =
+        Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
+    let change = SignedChange::prepare(ledger, owner, identity, op)
+        .await
+        .map_err(ledger_err)?;
     ledger.submit(&change).await.map_err(ledger_err)?;
     if let Some(old) = old {
         // Verifiers check an old proof against the DID as of its `created`
@@ -282,7 +285,9 @@ async fn publish_ethr_key(
         // would hide the key that made it. Revoke in the next second.
         next_second().await;
         let op = Operation::revoke_attribute(&key_attribute(old)?, old.to_bytes()).map_err(ledger_err)?;
-        let change = SignedChange::prepare(ledger, owner, identity, op).await.map_err(ledger_err)?;
+        let change = SignedChange::prepare(ledger, owner, identity, op)
+            .await
+            .map_err(ledger_err)?;
         ledger.submit(&change).await.map_err(ledger_err)?;
     }
     Ok(())

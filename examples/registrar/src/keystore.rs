@@ -163,6 +163,7 @@ pub fn load(path: &Path, passphrase: impl FnOnce() -> Result<Zeroizing<String>>)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests fail loudly
 mod tests {
     use super::*;
     use xinlian_did_core::KeyType;

@@ -19,7 +19,8 @@ pub const LIST_SIZE: u64 = 131_072;
 /// index allocation fast and the lists' herd privacy intact.
 const LIST_FILL_LIMIT: u64 = LIST_SIZE / 2;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE issued (
     credential_id TEXT PRIMARY KEY,
     subject_key   TEXT NOT NULL UNIQUE,
@@ -41,10 +42,12 @@ CREATE TABLE status_lists (
     credential  TEXT NOT NULL,
     PRIMARY KEY (list_number, purpose)
 );
-"#, r#"
+"#,
+    r#"
 ALTER TABLE issued ADD COLUMN batch_run TEXT;
 ALTER TABLE issued ADD COLUMN batch_line INTEGER;
-"#];
+"#,
+];
 
 /// A row of the issuance log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -349,6 +352,7 @@ pub fn uuid_v4() -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests fail loudly
 mod tests {
     use super::*;
 
@@ -405,7 +409,11 @@ mod tests {
         };
         let first = store.reserve(&[entry("run-1", 2), entry("run-1", 9)], "t").unwrap();
         assert_eq!(first[0].batch_run, None, "a new row is returned as reserved");
-        assert_eq!(first[1].batch_run.as_deref(), Some("run-1"), "the duplicate sees the first claim");
+        assert_eq!(
+            first[1].batch_run.as_deref(),
+            Some("run-1"),
+            "the duplicate sees the first claim"
+        );
         assert_eq!(first[1].batch_line, Some(2));
         let resumed = store.reserve(&[entry("run-2", 5)], "t").unwrap();
         assert_eq!(resumed[0].credential_id, first[0].credential_id);

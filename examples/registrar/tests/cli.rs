@@ -1,6 +1,9 @@
 //! End-to-end tests of the `registrar` binary: every command, run as a
 //! child process against a home in a temporary directory.
 
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -26,14 +29,24 @@ impl Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
-        eprintln!("$ registrar {}\n-> {}\n{}{}", args.join(" "), run.code, run.stdout, run.stderr);
+        eprintln!(
+            "$ registrar {}\n-> {}\n{}{}",
+            args.join(" "),
+            run.code,
+            run.stdout,
+            run.stderr
+        );
         run
     }
 
     /// Asserts the exit status, showing the output when it is wrong.
     #[track_caller]
     fn expect(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "exit status\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit status\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
@@ -152,7 +165,12 @@ fn verify_json(home: &Path, file: &Path) -> (i32, Value) {
 
 /// The outcomes of one check in a `verify --json` report.
 fn outcomes<'a>(report: &'a Value, check: &str) -> Vec<&'a Value> {
-    report["checks"].as_array().unwrap().iter().filter(|c| c["check"] == check).collect()
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["check"] == check)
+        .collect()
 }
 
 /// Asserts the report's shape and that it verified.
@@ -171,7 +189,10 @@ fn assert_verified(code: i32, report: &Value) {
     for needed in ["proof", "keyAuthorization", "status"] {
         let found = outcomes(report, needed);
         assert!(!found.is_empty(), "no {needed} check in {report:#}");
-        assert!(found.iter().all(|c| c["outcome"] == "passed"), "{needed} did not pass: {report:#}");
+        assert!(
+            found.iter().all(|c| c["outcome"] == "passed"),
+            "{needed} did not pass: {report:#}"
+        );
     }
 }
 
@@ -181,7 +202,10 @@ fn assert_verified(code: i32, report: &Value) {
 fn assert_failed_check(code: i32, report: &Value, check: &str, detail: Option<&str>) {
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["verified"], false, "{report:#}");
-    let failed: Vec<_> = outcomes(report, check).into_iter().filter(|c| c["outcome"] == "failed").collect();
+    let failed: Vec<_> = outcomes(report, check)
+        .into_iter()
+        .filter(|c| c["outcome"] == "failed")
+        .collect();
     assert!(!failed.is_empty(), "{check} did not fail: {report:#}");
     if let Some(detail) = detail {
         assert!(
@@ -210,7 +234,11 @@ fn free_port() -> u16 {
 fn http_get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -273,7 +301,12 @@ fn init_ethr_is_the_default_and_keys_are_private() {
     let profile = init(&home, &[]);
     let did = profile["did"].as_str().unwrap();
     assert!(did.starts_with("did:ethr:0x539:0x"), "{did}");
-    assert!(profile["verificationMethod"].as_str().unwrap().starts_with(&format!("{did}#")));
+    assert!(
+        profile["verificationMethod"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{did}#"))
+    );
     for key in ["signing.key", "owner.key"] {
         let path = home.join("keys").join(key);
         let file = read_json(&path);
@@ -287,7 +320,11 @@ fn init_ethr_is_the_default_and_keys_are_private() {
 
     // A second init is refused and leaves the first institution alone.
     let again = run(&home, &["init", "--name", "Another"]).expect(2);
-    assert!(again.stderr.contains("already holds an institution"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already holds an institution"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(read_json(&home.join("institution.json"))["did"], did);
 
     // Text output names the DID.
@@ -304,9 +341,20 @@ fn init_key_jwk_and_web_with_ed25519_and_p256() {
         (&["--method", "key", "--key-type", "p256"], "did:key:zDn", "did:key:zDn"),
         (&["--method", "jwk"], "did:jwk:", "#0"),
         (&["--method", "jwk", "--key-type", "p256"], "did:jwk:", "#0"),
-        (&["--method", "web", "--web-domain", "registrar.example.edu"], "did:web:registrar.example.edu", "#key-1"),
         (
-            &["--method", "web", "--web-domain", "registrar.example.edu", "--key-type", "p256"],
+            &["--method", "web", "--web-domain", "registrar.example.edu"],
+            "did:web:registrar.example.edu",
+            "#key-1",
+        ),
+        (
+            &[
+                "--method",
+                "web",
+                "--web-domain",
+                "registrar.example.edu",
+                "--key-type",
+                "p256",
+            ],
             "did:web:registrar.example.edu",
             "#key-1",
         ),
@@ -317,12 +365,22 @@ fn init_key_jwk_and_web_with_ed25519_and_p256() {
         let profile = init(&home, args);
         let did = profile["did"].as_str().unwrap();
         assert!(did.starts_with(did_prefix), "{args:?}: {did}");
-        assert!(profile["verificationMethod"].as_str().unwrap().contains(vm_part), "{args:?}: {profile}");
+        assert!(
+            profile["verificationMethod"].as_str().unwrap().contains(vm_part),
+            "{args:?}: {profile}"
+        );
         #[cfg(unix)]
         assert_eq!(mode(&home.join("keys").join("signing.key")), 0o600, "{args:?}");
-        let key_type = read_json(&home.join("keys").join("signing.key"))["key_type"].as_str().unwrap().to_owned();
+        let key_type = read_json(&home.join("keys").join("signing.key"))["key_type"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let p256 = args.contains(&"p256");
-        assert_eq!(key_type.to_ascii_lowercase().contains("256"), p256, "{args:?}: key type {key_type}");
+        assert_eq!(
+            key_type.to_ascii_lowercase().contains("256"),
+            p256,
+            "{args:?}: key type {key_type}"
+        );
         if args.contains(&"web") {
             assert_eq!(read_json(&home.join("did.json"))["id"], did);
         }
@@ -354,13 +412,28 @@ fn encrypted_keys_need_the_right_passphrase() {
     let wrong = dir.path().join("wrong");
     std::fs::write(&pass, "correct horse battery staple\n").unwrap();
     std::fs::write(&wrong, "Tr0ub4dor&3\n").unwrap();
-    let r = run(&home, &["--passphrase-file", s(&pass), "init", "--name", "Sealed U", "--encrypt", "--json"]).ok();
+    let r = run(
+        &home,
+        &[
+            "--passphrase-file",
+            s(&pass),
+            "init",
+            "--name",
+            "Sealed U",
+            "--encrypt",
+            "--json",
+        ],
+    )
+    .ok();
     assert!(r.json()["did"].as_str().unwrap().starts_with("did:ethr:"));
     for key in ["signing.key", "owner.key"] {
         let path = home.join("keys").join(key);
         let file = read_json(&path);
         assert_eq!(file["protection"], "passphrase", "{key}: {file}");
-        assert!(file.get("secret_key_multibase").is_none(), "{key} holds the secret in the clear");
+        assert!(
+            file.get("secret_key_multibase").is_none(),
+            "{key} holds the secret in the clear"
+        );
         #[cfg(unix)]
         assert_eq!(mode(&path), 0o600);
     }
@@ -445,7 +518,11 @@ fn issue_and_verify_all(home: &Path, dir: &Path, formats: &[&str]) {
                 assert!(suite.starts_with(&wanted), "{format}: {suite}");
                 assert!(credential["credentialStatus"].is_array(), "{format}: {credential}");
             } else {
-                assert_eq!(text.trim().split('~').next().unwrap().split('.').count(), 3, "{format}: {text}");
+                assert_eq!(
+                    text.trim().split('~').next().unwrap().split('.').count(),
+                    3,
+                    "{format}: {text}"
+                );
                 assert_eq!(text.contains('~'), *format == "sd-jwt", "{format}");
             }
             let (code, report) = verify_json(home, &out);
@@ -535,7 +612,20 @@ fn issue_refuses_bad_fields() {
     init(&home, &["--method", "key"]);
     let r = run(
         &home,
-        &["issue", "diploma", "--student-id", "s1", "--name", "A", "--degree", "BSc", "--major", "CS", "--graduated", "30/06/2026"],
+        &[
+            "issue",
+            "diploma",
+            "--student-id",
+            "s1",
+            "--name",
+            "A",
+            "--degree",
+            "BSc",
+            "--major",
+            "CS",
+            "--graduated",
+            "30/06/2026",
+        ],
     )
     .expect(2);
     assert!(r.stderr.contains("not a date"), "{}", r.stderr);
@@ -553,12 +643,19 @@ fn issue_without_an_institution_says_run_init() {
     for home in [dir.path().join("missing"), empty] {
         let r = issue_diploma(&home, "s1", "di-eddsa-jcs", &dir.path().join("d.json")).expect(2);
         assert!(r.stderr.contains("registrar init"), "{}", r.stderr);
-        for cmd in [&["revoke", "urn:uuid:x"][..], &["rotate-key"][..], &["publish", "--out-dir", "p"][..]] {
+        for cmd in [
+            &["revoke", "urn:uuid:x"][..],
+            &["rotate-key"][..],
+            &["publish", "--out-dir", "p"][..],
+        ] {
             let r = run(&home, cmd).expect(2);
             assert!(r.stderr.contains("registrar init"), "{cmd:?}: {}", r.stderr);
         }
     }
-    assert!(!dir.path().join("missing").exists(), "a failed command created the home");
+    assert!(
+        !dir.path().join("missing").exists(),
+        "a failed command created the home"
+    );
 }
 
 /// verify needs no institution: a did:key issuer resolves offline and its
@@ -569,7 +666,10 @@ fn verify_works_with_a_missing_or_empty_home_and_serve_answers() {
     let home = dir.path().join("home");
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
-    let did = init(&home, &["--method", "key", "--public-url", &url])["did"].as_str().unwrap().to_owned();
+    let did = init(&home, &["--method", "key", "--public-url", &url])["did"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let good = dir.path().join("good.json");
     let revoked = dir.path().join("revoked.json");
     issue_diploma(&home, "s1", "di-eddsa-jcs", &good).ok();
@@ -582,7 +682,14 @@ fn verify_works_with_a_missing_or_empty_home_and_serve_answers() {
     let (status, body) = http_get(port, "/status/1/revocation");
     assert_eq!(status, 200, "{body}");
     let list: Value = serde_json::from_str(&body).unwrap();
-    assert!(list["type"].as_array().unwrap().iter().any(|t| t == "BitstringStatusListCredential"), "{list}");
+    assert!(
+        list["type"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "BitstringStatusListCredential"),
+        "{list}"
+    );
     assert_eq!(list["issuer"], did.as_str());
     assert!(list["proof"].is_object());
     let (status, _) = http_get(port, "/status/9/revocation");
@@ -690,7 +797,10 @@ fn revoke_suspend_and_reinstate_by_id_and_by_file() {
     let change = run(&home, &["revoke", &a_id, "--json"]).ok().json();
     assert_eq!(change["credentialId"], a_id.as_str());
     assert_eq!(change["status"], "revoked");
-    assert!(change["statusList"].as_str().unwrap().ends_with("/status/1/revocation"), "{change}");
+    assert!(
+        change["statusList"].as_str().unwrap().ends_with("/status/1/revocation"),
+        "{change}"
+    );
     let (code, report) = verify_json(&home, &a);
     assert_failed_check(code, &report, "status", Some("revoked"));
     let text = run(&home, &["verify", s(&a)]).expect(1);
@@ -727,7 +837,10 @@ fn rotate_key_keeps_earlier_credentials_verifiable() {
     let before = dir.path().join("before.json");
     issue_diploma(&home, "s1", "di-eddsa-jcs", &before).ok();
     // Rotate straight after issuing (the same second, most likely).
-    let second_vm = run(&home, &["rotate-key", "--json"]).ok().json()["verificationMethod"].as_str().unwrap().to_owned();
+    let second_vm = run(&home, &["rotate-key", "--json"]).ok().json()["verificationMethod"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_ne!(first_vm, second_vm);
     assert!(home.join("keys").join("signing-2.key").is_file());
     #[cfg(unix)]
@@ -776,7 +889,11 @@ fn rotate_key_is_refused_for_did_key() {
     let home = dir.path().join("home");
     init(&home, &["--method", "key"]);
     let r = run(&home, &["rotate-key"]).expect(2);
-    assert!(r.stderr.contains("did:ethr") && r.stderr.contains("did:key"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did:ethr") && r.stderr.contains("did:key"),
+        "{}",
+        r.stderr
+    );
     assert!(!home.join("keys").join("signing-2.key").exists());
 }
 
@@ -793,7 +910,12 @@ fn publish_writes_status_lists_and_did_web_document() {
     issue_diploma(&home, "s1", "di-eddsa-jcs", &dir.path().join("d.json")).ok();
     let out = dir.path().join("site");
     let written = run(&home, &["publish", "--out-dir", s(&out), "--json"]).ok().json();
-    let written: Vec<&str> = written["written"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let written: Vec<&str> = written["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(written.len(), 3, "{written:?}");
     for purpose in ["revocation", "suspension"] {
         let path = out.join("status").join("1").join(purpose);
@@ -835,7 +957,10 @@ fn resolve_did_key_anywhere_and_the_institutions_did_ethr() {
     let vm = profile["verificationMethod"].as_str().unwrap();
     let doc: Value = serde_json::from_str(&run(&home, &["resolve", did]).ok().stdout).unwrap();
     assert_eq!(doc["id"], did);
-    assert!(doc["assertionMethod"].as_array().unwrap().iter().any(|m| m == vm), "{doc}");
+    assert!(
+        doc["assertionMethod"].as_array().unwrap().iter().any(|m| m == vm),
+        "{doc}"
+    );
     let result = run(&home, &["resolve", did, "--json"]).ok().json();
     assert_eq!(result["didDocument"]["id"], did);
 
@@ -876,13 +1001,13 @@ fn batch_reports_bad_rows_by_line_and_issues_the_good_ones() {
     write_csv(
         &csv,
         [
-            good_row(1),                                                              // line 2
-            "S000002,,Bachelor of Science,Physics,2026-06-30,,".into(),               // 3: no name
-            "S000003,Student 3,Bachelor of Science,Physics,2026-13-45,,".into(),      // 4: bad date
-            "S000004,Student 4,Bachelor of Science,Physics,2026-06-30,,not-a-did".into(), // 5: bad DID
+            good_row(1),                                                                           // line 2
+            "S000002,,Bachelor of Science,Physics,2026-06-30,,".into(),                            // 3: no name
+            "S000003,Student 3,Bachelor of Science,Physics,2026-13-45,,".into(),                   // 4: bad date
+            "S000004,Student 4,Bachelor of Science,Physics,2026-06-30,,not-a-did".into(),          // 5: bad DID
             format!("S000005,\"Doe, Jane\",Master of Arts,History,2026-06-30,cum laude,{holder}"), // 6
-            "S000006,Student 6".into(),                                               // 7: short row
-            good_row(7),                                                              // 8
+            "S000006,Student 6".into(),                                                            // 7: short row
+            good_row(7),                                                                           // 8
         ],
     );
     let out = dir.path().join("out");
@@ -901,7 +1026,10 @@ fn batch_reports_bad_rows_by_line_and_issues_the_good_ones() {
     assert!(detail(2).contains("subject_did"), "{}", detail(2));
 
     let files = credential_files(&out);
-    let names: Vec<_> = files.iter().map(|f| f.file_name().unwrap().to_str().unwrap().to_owned()).collect();
+    let names: Vec<_> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names, ["S000001.json", "S000005.json", "S000007.json"]);
     for f in &files {
         let (code, report) = verify_json(&home, f);
@@ -926,7 +1054,17 @@ fn batch_reports_bad_rows_by_line_and_issues_the_good_ones() {
     let r = run(&home, &["issue", "--batch", s(&bad), "--out-dir", s(&out)]).expect(2);
     assert!(r.stderr.contains("student_id"), "{}", r.stderr);
     // A missing file too.
-    run(&home, &["issue", "--batch", s(&dir.path().join("nope.csv")), "--out-dir", s(&out)]).expect(2);
+    run(
+        &home,
+        &[
+            "issue",
+            "--batch",
+            s(&dir.path().join("nope.csv")),
+            "--out-dir",
+            s(&out),
+        ],
+    )
+    .expect(2);
 }
 
 #[test]
@@ -937,7 +1075,9 @@ fn batch_refuses_a_student_listed_twice() {
     let csv = dir.path().join("class.csv");
     write_csv(&csv, [good_row(1), good_row(2), good_row(1)]);
     let out = dir.path().join("out");
-    let summary = run(&home, &["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"]).expect(1).json();
+    let summary = run(&home, &["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"])
+        .expect(1)
+        .json();
     assert_eq!(summary["issued"], 2, "{summary}");
     let errors = summary["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{summary}");
@@ -948,8 +1088,9 @@ fn batch_refuses_a_student_listed_twice() {
 /// Reads the issuance log: (credential id, list, index, state, file) per row.
 fn log_rows(home: &Path) -> Vec<(String, i64, i64, String, Option<String>)> {
     let conn = rusqlite::Connection::open(home.join("registrar.sqlite")).unwrap();
-    let mut stmt =
-        conn.prepare("SELECT credential_id, list_number, status_index, state, file FROM issued ORDER BY subject").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT credential_id, list_number, status_index, state, file FROM issued ORDER BY subject")
+        .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .unwrap()
         .map(Result::unwrap)
@@ -967,7 +1108,12 @@ fn interrupted_batch_resumes_and_issues_each_student_exactly_once() {
     let out = dir.path().join("out");
     let args = ["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"];
 
-    let mut child = command(&home).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = command(&home)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(300);
     let mut seen = 0;
     while seen < 300 {
@@ -980,7 +1126,10 @@ fn interrupted_batch_resumes_and_issues_each_student_exactly_once() {
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    let partial = credential_files(&out).iter().filter(|f| f.extension().is_some_and(|e| e == "json")).count();
+    let partial = credential_files(&out)
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        .count();
     assert!(partial < STUDENTS, "killed too late: {partial} files");
 
     let summary = run(&home, &args).ok().json();
@@ -1015,9 +1164,15 @@ fn interrupted_batch_resumes_and_issues_each_student_exactly_once() {
         assert_eq!(path, expected[i]);
         let credential = read_json(&path);
         assert_eq!(credential["id"], id.as_str());
-        assert_eq!(credential["credentialSubject"]["id"], format!("urn:xinlian:student:S{:06}", i + 1));
+        assert_eq!(
+            credential["credentialSubject"]["id"],
+            format!("urn:xinlian:student:S{:06}", i + 1)
+        );
         let status = &credential["credentialStatus"][0];
-        assert_eq!(status["statusListIndex"].as_str().map(|s| s.parse::<i64>().unwrap()), Some(*index));
+        assert_eq!(
+            status["statusListIndex"].as_str().map(|s| s.parse::<i64>().unwrap()),
+            Some(*index)
+        );
         file_ids.insert(credential["id"].as_str().unwrap().to_owned());
         file_indexes.insert(status["statusListIndex"].as_str().unwrap().to_owned());
     }
@@ -1067,14 +1222,27 @@ fn completions_and_help_for_every_command() {
         assert!(top.contains(cmd), "top-level help omits {cmd}");
         let help = run(&home, &[cmd, "--help"]).ok().stdout;
         assert!(help.contains(&format!("Usage: registrar {cmd}")), "{cmd}: {help}");
-        assert!(help.lines().next().is_some_and(|l| l.len() > 10), "{cmd} has no description: {help}");
+        assert!(
+            help.lines().next().is_some_and(|l| l.len() > 10),
+            "{cmd} has no description: {help}"
+        );
     }
     for cmd in ["diploma", "employment"] {
         let help = run(&home, &["issue", cmd, "--help"]).ok().stdout;
         assert!(help.contains("--format"), "{help}");
     }
-    for cmd in ["init", "issue", "revoke", "suspend", "reinstate", "rotate-key", "publish", "resolve", "verify", "demo"]
-    {
+    for cmd in [
+        "init",
+        "issue",
+        "revoke",
+        "suspend",
+        "reinstate",
+        "rotate-key",
+        "publish",
+        "resolve",
+        "verify",
+        "demo",
+    ] {
         let help = run(&home, &[cmd, "--help"]).ok().stdout;
         assert!(help.contains("--json"), "{cmd} has no --json");
     }
@@ -1101,7 +1269,11 @@ fn demo_runs_end_to_end() {
 fn regression_failed_init_leaves_nothing_behind() {
     let dir = tmp();
     let home = dir.path().join("home");
-    let r = run(&home, &["init", "--name", "U", "--method", "web", "--web-domain", "bad domain/x"]).expect(2);
+    let r = run(
+        &home,
+        &["init", "--name", "U", "--method", "web", "--web-domain", "bad domain/x"],
+    )
+    .expect(2);
     assert!(r.stderr.contains("--web-domain"), "{}", r.stderr);
     assert!(!home.exists(), "the failed init left {home:?}");
     init(&home, &["--method", "web", "--web-domain", "registrar.example.edu"]);
@@ -1110,7 +1282,11 @@ fn regression_failed_init_leaves_nothing_behind() {
     let existing = dir.path().join("existing");
     std::fs::create_dir(&existing).unwrap();
     std::fs::write(existing.join("notes.txt"), "mine").unwrap();
-    run(&existing, &["init", "--name", "U", "--method", "web", "--web-domain", "bad domain/x"]).expect(2);
+    run(
+        &existing,
+        &["init", "--name", "U", "--method", "web", "--web-domain", "bad domain/x"],
+    )
+    .expect(2);
     assert!(!existing.join("keys").join("signing.key").exists());
     assert_eq!(std::fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
     init(&existing, &["--method", "web", "--web-domain", "registrar.example.edu"]);

@@ -39,6 +39,12 @@ pub async fn add_proof(
             format!("{suite} signs with {} keys, not {key_type}", suite.key_types()),
         )
     })?;
+    // The RDFC suites have their own transformation (JSON-LD expansion and
+    // RDFC-1.0), with the process-wide cache of bundled contexts.
+    #[cfg(feature = "jsonld")]
+    if suite.is_rdfc() {
+        return super::add_rdfc_proof(document, options, signer, crate::jsonld::ContextLoader::shared()).await;
+    }
     let existing = proofs_of(document)?;
     if let Some(id) = &options.id
         && existing

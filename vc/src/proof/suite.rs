@@ -18,24 +18,48 @@ pub enum Cryptosuite {
     /// `ecdsa-jcs-2019`: ECDSA over JCS; P-256 with SHA-256, P-384 with
     /// SHA-384.
     EcdsaJcs2019,
+    /// `eddsa-rdfc-2022`: Ed25519 over RDFC-1.0 canonical N-Quads, SHA-256
+    /// (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    EddsaRdfc2022,
+    /// `ecdsa-rdfc-2019`: ECDSA over RDFC-1.0; P-256 with SHA-256, P-384
+    /// with SHA-384 (feature `jsonld`).
+    #[cfg(feature = "jsonld")]
+    EcdsaRdfc2019,
 }
 
 impl Cryptosuite {
     /// Every suite, in a stable order.
-    pub const ALL: [Cryptosuite; 2] = [Cryptosuite::EddsaJcs2022, Cryptosuite::EcdsaJcs2019];
+    pub const ALL: &'static [Cryptosuite] = &[
+        Cryptosuite::EddsaJcs2022,
+        Cryptosuite::EcdsaJcs2019,
+        #[cfg(feature = "jsonld")]
+        Cryptosuite::EddsaRdfc2022,
+        #[cfg(feature = "jsonld")]
+        Cryptosuite::EcdsaRdfc2019,
+    ];
 
     /// The `cryptosuite` value.
     pub fn as_str(self) -> &'static str {
         match self {
             Cryptosuite::EddsaJcs2022 => "eddsa-jcs-2022",
             Cryptosuite::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EddsaRdfc2022 => "eddsa-rdfc-2022",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
         }
     }
 
     /// Parses a `cryptosuite` value; `None` for suites Xinlian does not
     /// implement.
     pub fn from_name(name: &str) -> Option<Cryptosuite> {
-        Self::ALL.into_iter().find(|s| s.as_str() == name)
+        Self::ALL.iter().copied().find(|s| s.as_str() == name)
+    }
+
+    /// Whether the suite canonicalizes with RDFC-1.0 (JSON-LD) rather than JCS.
+    pub fn is_rdfc(self) -> bool {
+        self.as_str().contains("-rdfc-")
     }
 
     /// The suite Xinlian uses by default for a key type.
@@ -59,6 +83,12 @@ impl Cryptosuite {
             (Cryptosuite::EddsaJcs2022, KeyType::Ed25519) => Some(HashAlgorithm::Sha256),
             (Cryptosuite::EcdsaJcs2019, KeyType::P256) => Some(HashAlgorithm::Sha256),
             (Cryptosuite::EcdsaJcs2019, KeyType::P384) => Some(HashAlgorithm::Sha384),
+            #[cfg(feature = "jsonld")]
+            (Cryptosuite::EddsaRdfc2022, KeyType::Ed25519) => Some(HashAlgorithm::Sha256),
+            #[cfg(feature = "jsonld")]
+            (Cryptosuite::EcdsaRdfc2019, KeyType::P256) => Some(HashAlgorithm::Sha256),
+            #[cfg(feature = "jsonld")]
+            (Cryptosuite::EcdsaRdfc2019, KeyType::P384) => Some(HashAlgorithm::Sha384),
             _ => None,
         }
     }
@@ -68,6 +98,10 @@ impl Cryptosuite {
         match self {
             Cryptosuite::EddsaJcs2022 => "Ed25519",
             Cryptosuite::EcdsaJcs2019 => "P-256 or P-384",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EddsaRdfc2022 => "Ed25519",
+            #[cfg(feature = "jsonld")]
+            Cryptosuite::EcdsaRdfc2019 => "P-256 or P-384",
         }
     }
 }
@@ -92,6 +126,13 @@ mod tests {
             Cryptosuite::from_name("ecdsa-jcs-2019"),
             Some(Cryptosuite::EcdsaJcs2019)
         );
+        #[cfg(feature = "jsonld")]
+        assert_eq!(
+            Cryptosuite::from_name("eddsa-rdfc-2022"),
+            Some(Cryptosuite::EddsaRdfc2022)
+        );
+        #[cfg(not(feature = "jsonld"))]
         assert_eq!(Cryptosuite::from_name("eddsa-rdfc-2022"), None);
+        assert_eq!(Cryptosuite::from_name("ecdsa-sd-2023"), None);
     }
 }

@@ -57,7 +57,11 @@ struct Position {
 
 impl Position {
     fn error(self, e: CliError) -> RowError {
-        RowError { row: self.row, line: self.line, error: e.to_string() }
+        RowError {
+            row: self.row,
+            line: self.line,
+            error: e.to_string(),
+        }
     }
 }
 
@@ -146,7 +150,9 @@ pub async fn run(
     );
     let mut summary = Summary::default();
     let mut records = reader.records();
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let stamp = now.format(&Rfc3339).unwrap_or_default();
     let run_id = crate::store::uuid_v4();
     let format_label = format_name(format);
@@ -162,7 +168,10 @@ pub async fn run(
             }
             .unwrap_or(row + 1);
             let at = Position { row, line };
-            match result.map_err(|e| CliError::Input(e.to_string())).and_then(|r| row_request(&r, &headers, format)) {
+            match result
+                .map_err(|e| CliError::Input(e.to_string()))
+                .and_then(|r| row_request(&r, &headers, format))
+            {
                 Ok(args) => {
                     let request = Request::Diploma(args);
                     let key = request.subject_key();
@@ -184,14 +193,19 @@ pub async fn run(
                 subject: request.subject(),
                 subject_key: key,
                 format: format_label,
-                batch: Some(BatchRef { run: &run_id, line: at.line }),
+                batch: Some(BatchRef {
+                    run: &run_id,
+                    line: at.line,
+                }),
             })
             .collect();
         let reserved = store.reserve(&entries, &stamp)?;
         let mut done = Vec::with_capacity(reserved.len());
         for ((at, request, _), issued) in chunk.iter().zip(&reserved) {
             if issued.batch_run.as_deref() == Some(run_id.as_str()) {
-                let first = issued.batch_line.map_or_else(|| "an earlier row".to_owned(), |l| format!("line {l}"));
+                let first = issued
+                    .batch_line
+                    .map_or_else(|| "an earlier row".to_owned(), |l| format!("line {l}"));
                 summary.errors.push(at.error(CliError::Input(format!(
                     "{} {} is listed again (first at {first}); issued once",
                     request.subject(),

@@ -51,20 +51,20 @@ fn fetch_error(url: &str, reason: impl Into<String>) -> xinlian_vc::Error {
 #[async_trait]
 impl StatusListFetcher for HomeFetcher {
     async fn fetch(&self, url: &str) -> xinlian_vc::Result<Credential> {
-        if let Some((prefix, store)) = &self.local {
-            if let Some(rest) = url.strip_prefix(prefix.as_str()) {
-                let (n, purpose) = rest
-                    .split_once('/')
-                    .ok_or_else(|| fetch_error(url, "not a status list URL"))?;
-                let n: u64 = n.parse().map_err(|_| fetch_error(url, "not a status list URL"))?;
-                let text = store
-                    .lock()
-                    .map_err(|_| fetch_error(url, "store lock poisoned"))?
-                    .list_credential(n, purpose)
-                    .map_err(|e| fetch_error(url, e.to_string()))?
-                    .ok_or_else(|| fetch_error(url, "no such status list in this registrar"))?;
-                return Credential::from_json(&text);
-            }
+        if let Some((prefix, store)) = &self.local
+            && let Some(rest) = url.strip_prefix(prefix.as_str())
+        {
+            let (n, purpose) = rest
+                .split_once('/')
+                .ok_or_else(|| fetch_error(url, "not a status list URL"))?;
+            let n: u64 = n.parse().map_err(|_| fetch_error(url, "not a status list URL"))?;
+            let text = store
+                .lock()
+                .map_err(|_| fetch_error(url, "store lock poisoned"))?
+                .list_credential(n, purpose)
+                .map_err(|e| fetch_error(url, e.to_string()))?
+                .ok_or_else(|| fetch_error(url, "no such status list in this registrar"))?;
+            return Credential::from_json(&text);
         }
         const MAX: usize = 4 << 20;
         let response = self
