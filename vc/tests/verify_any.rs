@@ -161,6 +161,7 @@ fn a_trust_list_accredits_an_sd_jwt_vc_by_its_vct() {
     assert!(stranger.failed(Check::Trust));
 }
 
+#[cfg(feature = "jsonld")]
 #[test]
 fn add_proof_takes_the_rdfc_suites_and_verify_any_checks_them() {
     let uni = signer(1);
