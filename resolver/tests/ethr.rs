@@ -19,8 +19,8 @@ use xinlian_resolver::ledger::{
 const T0: u64 = 1_700_000_000;
 
 fn vectors() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/did-ethr/ethr-did-method-spec-examples.json");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/did-ethr/ethr-did-method-spec-examples.json");
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 

@@ -46,9 +46,9 @@
 
 pub mod credential;
 mod error;
+pub mod jose;
 #[cfg(feature = "jsonld")]
 pub mod jsonld;
-pub mod jose;
 pub mod proof;
 pub mod records;
 pub mod sd_jwt;

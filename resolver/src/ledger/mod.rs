@@ -131,9 +131,9 @@ use async_trait::async_trait;
 
 pub use address::{Address, Bytes32, keccak256};
 pub use embedded::{EmbeddedLedger, EmbeddedLedgerBuilder};
+pub use error::{LedgerError, Refusal};
 #[cfg(feature = "evm")]
 pub use evm::{EvmLedger, EvmLedgerBuilder};
-pub use error::{LedgerError, Refusal};
 pub use signed::{Operation, Signature, SignedChange};
 
 /// A block of the ledger: its number and its timestamp (Unix seconds).

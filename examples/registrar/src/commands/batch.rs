@@ -90,6 +90,7 @@ fn row_request(record: &csv::StringRecord, headers: &csv::StringRecord, format: 
     if let Some(did) = &args.subject_did {
         xinlian_did_core::Did::parse(did).map_err(|e| CliError::Input(format!("subject_did: {e}")))?;
     }
+    Request::Diploma(args.clone()).validate()?;
     Ok(args)
 }
 

@@ -52,6 +52,44 @@ impl Request {
         }
     }
 
+    /// Checks every field before anything is reserved in the issuance log.
+    pub fn validate(&self) -> Result<()> {
+        let required: Vec<(&str, &str)> = match self {
+            Request::Diploma(d) => vec![
+                ("--student-id", &d.student_id),
+                ("--name", &d.name),
+                ("--degree", &d.degree),
+                ("--major", &d.major),
+            ],
+            Request::Employment(e) => {
+                vec![("--employee-id", &e.employee_id), ("--name", &e.name), ("--title", &e.title)]
+            }
+        };
+        if let Some((flag, _)) = required.iter().find(|(_, v)| v.trim().is_empty()) {
+            return Err(CliError::Input(format!("{flag} must not be empty")));
+        }
+        let subject_did = match self {
+            Request::Diploma(d) => {
+                parse_date("--graduated", &d.graduated)?;
+                &d.subject_did
+            }
+            Request::Employment(e) => {
+                let start = parse_date("--start", &e.start)?;
+                if let Some(end) = &e.end
+                    && parse_date("--end", end)? < start
+                {
+                    return Err(CliError::Input(format!("--end {end} is before --start {}", e.start)));
+                }
+                employment_type(&e.employment_type)?;
+                &e.subject_did
+            }
+        };
+        if let Some(did) = subject_did {
+            xinlian_did_core::Did::parse(did).map_err(|e| CliError::Input(format!("--subject-did {did:?}: {e}")))?;
+        }
+        Ok(())
+    }
+
     /// The requested format.
     pub fn format(&self) -> FormatArg {
         match self {
@@ -80,6 +118,15 @@ fn degree_type(degree: &str) -> DegreeType {
     } else {
         DegreeType::Diploma
     }
+}
+
+fn employment_type(text: &str) -> Result<EmploymentType> {
+    text.to_ascii_uppercase().parse().map_err(|_| {
+        CliError::Input(format!(
+            "--employment-type {text:?}: expected FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, \
+             PER_DIEM or OTHER"
+        ))
+    })
 }
 
 /// A URN for a holder who has no DID: `urn:xinlian:<kind>:<id>`.
@@ -135,12 +182,7 @@ pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: Offset
                 .subject_did
                 .clone()
                 .unwrap_or_else(|| holder_urn("employee", &e.employee_id));
-            let employment_type: EmploymentType = e.employment_type.to_ascii_uppercase().parse().map_err(|_| {
-                CliError::Input(format!(
-                    "--employment-type {:?}: expected FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM or OTHER",
-                    e.employment_type
-                ))
-            })?;
+            let employment_type = employment_type(&e.employment_type)?;
             let mut b = EmploymentCredential::builder()
                 .credential_id(&issued.credential_id)
                 .issuer(&profile.did)
@@ -267,6 +309,7 @@ pub async fn issue_one(
     request: Request,
     output: Option<&std::path::Path>,
 ) -> Result<IssuedCredential> {
+    request.validate()?;
     let signer = inst.signer()?;
     let mut store = Store::open(&inst.home.db_path())?;
     let now = OffsetDateTime::now_utc()
