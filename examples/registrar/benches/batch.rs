@@ -24,6 +24,9 @@ struct Measurement {
     rows: usize,
     wall: Duration,
     peak_rss_kib: u64,
+    /// User + system CPU seconds (from `/usr/bin/time`), which a machine
+    /// busy with other work disturbs less than the wall time.
+    cpu_seconds: Option<f64>,
 }
 
 fn binary() -> PathBuf {
@@ -64,7 +67,7 @@ fn registrar(home: &Path) -> Command {
 }
 
 /// Runs `cmd`, returning its wall time and peak RSS.
-fn measure(mut cmd: Command) -> BenchResult<(Duration, u64, String)> {
+fn measure(mut cmd: Command) -> BenchResult<(Duration, u64, Option<f64>, String)> {
     let time_v = Path::new("/usr/bin/time");
     if time_v.is_file() {
         let mut wrapped = Command::new(time_v);
@@ -87,7 +90,16 @@ fn measure(mut cmd: Command) -> BenchResult<(Duration, u64, String)> {
             .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
             .and_then(|v| v.trim().parse().ok())
             .ok_or("no peak RSS in /usr/bin/time -v output")?;
-        return Ok((wall, rss, String::from_utf8_lossy(&out.stdout).into_owned()));
+        let seconds = |label: &str| {
+            stderr
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(label))
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        };
+        let cpu = seconds("User time (seconds):")
+            .zip(seconds("System time (seconds):"))
+            .map(|(u, s)| u + s);
+        return Ok((wall, rss, cpu, String::from_utf8_lossy(&out.stdout).into_owned()));
     }
     // No /usr/bin/time: poll VmHWM while the child runs.
     let start = Instant::now();
@@ -117,7 +129,7 @@ fn measure(mut cmd: Command) -> BenchResult<(Duration, u64, String)> {
     if !status.success() {
         return Err(format!("registrar failed ({status})").into());
     }
-    Ok((wall, peak, stdout))
+    Ok((wall, peak, None, stdout))
 }
 
 fn run_one(rows: usize) -> BenchResult<Measurement> {
@@ -139,7 +151,7 @@ fn run_one(rows: usize) -> BenchResult<Measurement> {
         .arg("--out-dir")
         .arg(&out_dir)
         .args(["--format", "di-eddsa-jcs", "--json"]);
-    let (wall, peak_rss_kib, stdout) = measure(cmd)?;
+    let (wall, peak_rss_kib, cpu_seconds, stdout) = measure(cmd)?;
     let summary: serde_json::Value = serde_json::from_str(stdout.trim())?;
     if summary["issued"].as_u64() != Some(rows as u64) {
         return Err(format!("expected {rows} issued: {summary}").into());
@@ -152,6 +164,7 @@ fn run_one(rows: usize) -> BenchResult<Measurement> {
         rows,
         wall,
         peak_rss_kib,
+        cpu_seconds,
     })
 }
 
@@ -179,11 +192,12 @@ fn main() -> ExitCode {
         match run_one(rows) {
             Ok(m) => {
                 println!(
-                    "{:>9}  {:>9.2}  {:>10.0}  {:>14.1}",
+                    "{:>9}  {:>9.2}  {:>10.0}  {:>14.1}  {:>8}",
                     m.rows,
                     m.wall.as_secs_f64(),
                     m.rows as f64 / m.wall.as_secs_f64(),
-                    m.peak_rss_kib as f64 / 1024.0
+                    m.peak_rss_kib as f64 / 1024.0,
+                    m.cpu_seconds.map_or_else(|| "-".to_owned(), |c| format!("{c:.2}"))
                 );
                 results.push(m);
             }

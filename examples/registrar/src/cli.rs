@@ -29,6 +29,11 @@ pub enum Command {
     /// Create the institution's DID and keys.
     Init(InitArgs),
     /// Issue a diploma or employment record (or a whole class with --batch).
+    #[command(
+        after_help = "With --batch, each student is issued once: after an interruption, run the same \
+command again. Bad rows are reported with their row and line numbers and skipped; the good rows are still \
+issued.\n\nExit status: 0 all issued, 1 some rows refused, 2 usage or input error."
+    )]
     Issue(IssueArgs),
     /// Revoke a credential (by id or file).
     Revoke(StatusArgs),
@@ -43,6 +48,7 @@ pub enum Command {
     /// Resolve any DID the toolkit supports.
     Resolve(ResolveArgs),
     /// Verify a credential or presentation (needs no institution).
+    #[command(after_help = "Exit status: 0 verified, 1 not verified, 2 usage or input error.")]
     Verify(VerifyArgs),
     /// Serve DID resolution, status lists and the did:web document over HTTP.
     Serve(ServeArgs),

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use rand_core::{OsRng, RngCore};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use crate::error::{CliError, Result};
 
@@ -46,6 +46,7 @@ CREATE TABLE status_lists (
     r#"
 ALTER TABLE issued ADD COLUMN batch_run TEXT;
 ALTER TABLE issued ADD COLUMN batch_line INTEGER;
+CREATE INDEX issued_file ON issued (file);
 "#,
 ];
 
@@ -115,10 +116,15 @@ impl Store {
     /// Opens (creating and migrating) the database.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
+        // Several registrar processes may share a home (a batch and a
+        // revoke, parallel `issue` calls): wait for each other's writes.
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // Migrate under the write lock, reading the version inside it, so
+        // two processes opening a new database do not both create tables.
+        let tx = Transaction::new_unchecked(&conn, TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > MIGRATIONS.len() {
             return Err(CliError::Input(format!(
@@ -127,12 +133,23 @@ impl Store {
             )));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(Store { conn })
+    }
+
+    /// Takes the database's write lock until [`Store::commit`] (or until the
+    /// store is dropped, which rolls back): a read-modify-write such as
+    /// re-signing a status list then sees no concurrent change.
+    pub fn begin_write(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+    }
+
+    /// Commits what [`Store::begin_write`] started.
+    pub fn commit(&self) -> Result<()> {
+        Ok(self.conn.execute_batch("COMMIT")?)
     }
 
     /// Looks up a credential by its id.
@@ -149,7 +166,7 @@ impl Store {
     /// this run and line, so a second row for the same holder in the same
     /// run can be told apart from one issued by an earlier run.
     pub fn reserve(&mut self, entries: &[NewEntry<'_>], now: &str) -> Result<Vec<Issued>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(entries.len());
         // The newest list and how full it is, counted once per call.
         let (mut list_number, mut used): (u64, u64) = tx.query_row(
@@ -228,7 +245,7 @@ impl Store {
 
     /// Marks credentials as issued (written to `file`), in one transaction.
     pub fn mark_issued(&mut self, done: &[(String, Option<String>)]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare("UPDATE issued SET state = 'issued', file = ?2 WHERE credential_id = ?1")?;
             for (id, file) in done {
@@ -280,6 +297,25 @@ impl Store {
         self.conn.execute(
             "INSERT INTO status_lists (list_number, purpose, credential) VALUES (?1, ?2, ?3)
              ON CONFLICT (list_number, purpose) DO UPDATE SET credential = excluded.credential",
+            params![list_number as i64, purpose, credential],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a credential other than `subject_key`'s was written to `file`.
+    pub fn file_taken(&self, file: &str, subject_key: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM issued WHERE file = ?1 AND subject_key != ?2)",
+            params![file, subject_key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Stores a signed status list credential unless one is stored already.
+    pub fn put_list_credential_if_absent(&self, list_number: u64, purpose: &str, credential: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO status_lists (list_number, purpose, credential) VALUES (?1, ?2, ?3)
+             ON CONFLICT (list_number, purpose) DO NOTHING",
             params![list_number as i64, purpose, credential],
         )?;
         Ok(())

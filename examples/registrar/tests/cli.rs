@@ -964,6 +964,14 @@ fn resolve_did_key_anywhere_and_the_institutions_did_ethr() {
     let result = run(&home, &["resolve", did, "--json"]).ok().json();
     assert_eq!(result["didDocument"]["id"], did);
 
+    // A DID URL with a fragment names one verification method.
+    let method: Value = serde_json::from_str(&run(&home, &["resolve", vm]).ok().stdout).unwrap();
+    assert_eq!(method["id"], vm, "{method}");
+    assert_eq!(method["controller"], did);
+    let deref = run(&home, &["resolve", vm, "--json"]).ok().json();
+    assert_eq!(deref["contentStream"]["id"], vm, "{deref}");
+    run(&home, &["resolve", &format!("{did}#nope")]).expect(1);
+
     // Without the ledger the did:ethr is unknown; a non-DID is a usage error.
     let r = run(&nowhere, &["resolve", did, "--json"]).expect(1);
     assert!(r.json()["didResolutionMetadata"]["error"].is_string(), "{}", r.stdout);
@@ -1227,6 +1235,13 @@ fn completions_and_help_for_every_command() {
             "{cmd} has no description: {help}"
         );
     }
+    let verify = run(&home, &["verify", "--help"]).ok().stdout;
+    assert!(verify.contains("1 not verified"), "{verify}");
+    let issue = run(&home, &["issue", "--help"]).ok().stdout;
+    assert!(
+        issue.contains("--batch") && issue.contains("run the same command again"),
+        "{issue}"
+    );
     for cmd in ["diploma", "employment"] {
         let help = run(&home, &["issue", cmd, "--help"]).ok().stdout;
         assert!(help.contains("--format"), "{help}");
@@ -1290,4 +1305,233 @@ fn regression_failed_init_leaves_nothing_behind() {
     assert!(!existing.join("keys").join("signing.key").exists());
     assert_eq!(std::fs::read_to_string(existing.join("notes.txt")).unwrap(), "mine");
     init(&existing, &["--method", "web", "--web-domain", "registrar.example.edu"]);
+}
+
+/// `issue diploma` used to reserve a log row (and a status index) before
+/// checking its fields, and accepted empty names and degrees.
+#[test]
+fn regression_issue_checks_fields_before_reserving_a_log_row() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let base = [
+        "issue",
+        "diploma",
+        "--student-id",
+        "s1",
+        "--degree",
+        "BSc",
+        "--major",
+        "CS",
+    ];
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--name", "A", "--graduated", "2026-06-30", "--subject-did", "garbage"],
+            "--subject-did",
+        ),
+        (&["--name", "A", "--graduated", "2026-02-30"], "--graduated"),
+        (
+            &["--graduated", "2026-06-30", "--name", " "],
+            "--name must not be empty",
+        ),
+    ];
+    for (extra, message) in cases {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let r = run(&home, &args).expect(2);
+        assert!(r.stderr.contains(message), "{extra:?}: {}", r.stderr);
+    }
+    let r = run(
+        &home,
+        &[
+            "issue",
+            "employment",
+            "--employee-id",
+            "e1",
+            "--name",
+            "N",
+            "--title",
+            "T",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2023-01-01",
+        ],
+    )
+    .expect(2);
+    assert!(r.stderr.contains("before --start"), "{}", r.stderr);
+    let rows = if home.join("registrar.sqlite").exists() {
+        log_rows(&home)
+    } else {
+        Vec::new()
+    };
+    assert!(rows.is_empty(), "refused requests left log rows: {rows:?}");
+}
+
+/// Parallel `issue` runs on a new home raced to create the log's tables
+/// ("table issued already exists") and failed with "database is locked";
+/// parallel revocations of credentials in one list could each store a list
+/// signed without the other's bit.
+#[test]
+fn regression_parallel_commands_share_a_home() {
+    const N: usize = 8;
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let file = |i: usize| dir.path().join(format!("c{i}.json"));
+    let children: Vec<Child> = (0..N)
+        .map(|i| {
+            command(&home)
+                .args([
+                    "issue",
+                    "diploma",
+                    "--student-id",
+                    &format!("c{i}"),
+                    "--name",
+                    "A",
+                    "--degree",
+                    "BSc",
+                ])
+                .args(["--major", "CS", "--graduated", "2026-06-30", "-o", s(&file(i))])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        Run::from_output(&["issue", "(parallel)"], child.wait_with_output().unwrap()).ok();
+    }
+    let rows = log_rows(&home);
+    assert_eq!(rows.len(), N);
+    assert_eq!(
+        rows.iter().map(|r| (r.1, r.2)).collect::<HashSet<_>>().len(),
+        N,
+        "status indexes collide"
+    );
+
+    let revoked: Vec<usize> = (0..N).step_by(2).collect();
+    let children: Vec<Child> = revoked
+        .iter()
+        .map(|&i| {
+            command(&home)
+                .args(["revoke", s(&file(i))])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        Run::from_output(&["revoke", "(parallel)"], child.wait_with_output().unwrap()).ok();
+    }
+    for i in 0..N {
+        let (code, report) = verify_json(&home, &file(i));
+        if revoked.contains(&i) {
+            assert_failed_check(code, &report, "status", Some("revoked"));
+        } else {
+            assert_verified(code, &report);
+        }
+    }
+}
+
+/// `revoke` with a wrong passphrase used to set the revoked flag in the log
+/// before asking for the key: it exited 2, yet the next revocation
+/// published it.
+#[test]
+fn regression_status_change_with_a_wrong_passphrase_changes_nothing() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    let pass = dir.path().join("pass");
+    let wrong = dir.path().join("wrong");
+    std::fs::write(&pass, "right").unwrap();
+    std::fs::write(&wrong, "wrong").unwrap();
+    run(
+        &home,
+        &[
+            "--passphrase-file",
+            s(&pass),
+            "init",
+            "--name",
+            "U",
+            "--method",
+            "key",
+            "--encrypt",
+        ],
+    )
+    .ok();
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    for (student, file) in [("a", &a), ("b", &b)] {
+        let mut args = vec![
+            "--passphrase-file",
+            s(&pass),
+            "issue",
+            "diploma",
+            "--student-id",
+            student,
+            "--name",
+            "N",
+        ];
+        args.extend([
+            "--degree",
+            "BSc",
+            "--major",
+            "CS",
+            "--graduated",
+            "2026-06-30",
+            "-o",
+            s(file),
+        ]);
+        run(&home, &args).ok();
+    }
+    let r = run(&home, &["--passphrase-file", s(&wrong), "revoke", s(&a)]).expect(2);
+    assert!(r.stderr.contains("wrong passphrase"), "{}", r.stderr);
+    // Re-signing the revocation list must not publish the refused change.
+    run(&home, &["--passphrase-file", s(&pass), "revoke", s(&b)]).ok();
+    let (code, report) = verify_json(&home, &a);
+    assert_verified(code, &report);
+    let (code, report) = verify_json(&home, &b);
+    assert_failed_check(code, &report, "status", Some("revoked"));
+}
+
+/// A student with two degrees, and ids that differ only in characters a
+/// file name cannot hold, used to share one output file: the second
+/// credential overwrote the first.
+#[test]
+fn regression_batch_gives_every_credential_its_own_file() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let csv = dir.path().join("class.csv");
+    write_csv(
+        &csv,
+        [
+            "S1,Ann,Bachelor of Science,Physics,2026-06-30,,".to_owned(),
+            "S1,Ann,Master of Science,Physics,2026-06-30,,".to_owned(),
+            "a/b,Bob,Bachelor of Arts,History,2026-06-30,,".to_owned(),
+            "a_b,Cat,Bachelor of Arts,History,2026-06-30,,".to_owned(),
+        ],
+    );
+    let out = dir.path().join("out");
+    let args = ["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"];
+    let summary = run(&home, &args).ok().json();
+    assert_eq!(summary["issued"], 4, "{summary}");
+    let files = credential_files(&out);
+    assert_eq!(files.len(), 4, "{files:?}");
+    let degrees: HashSet<String> = files
+        .iter()
+        .map(|f| {
+            let c = read_json(f);
+            format!(
+                "{} {}",
+                c["credentialSubject"]["id"], c["credentialSubject"]["achievement"]["name"]
+            )
+        })
+        .collect();
+    assert_eq!(degrees.len(), 4, "{degrees:?}");
+    assert!(out.join("S1.json").is_file() && out.join("a_b.json").is_file());
+    let summary = run(&home, &args).ok().json();
+    assert_eq!(summary["already_issued"], 4, "{summary}");
+    assert_eq!(credential_files(&out), files);
 }

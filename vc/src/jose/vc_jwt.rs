@@ -29,6 +29,8 @@ pub const CREDENTIALS_V2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 pub const VC_JWT_TYP: &str = "vc+jwt";
 /// `typ` of a JWT-secured presentation.
 pub const VP_JWT_TYP: &str = "vp+jwt";
+/// The `typ` drafts of VC-JOSE-COSE used for credentials, still read.
+pub const LEGACY_VC_JWT_TYP: &str = "vc-ld+jwt";
 /// Prefix of an `EnvelopedVerifiableCredential` id carrying a vc+jwt.
 pub const ENVELOPED_VC_JWT_PREFIX: &str = "data:application/vc+jwt,";
 
@@ -202,7 +204,11 @@ pub(crate) async fn verify_vc_jwt_staged(
 /// The structural checks of a vc+jwt: `typ`, `cty`, a VC 2.0 payload, and
 /// registered claims that agree with it. Returns the issuer id.
 fn check_vc_jwt_claims<'c>(header: &Header, claims: &'c Map<String, Value>) -> Result<&'c str> {
-    header.expect_typ(VC_JWT_TYP)?;
+    // The Recommendation names `vc+jwt`; drafts (and ssi 0.16) wrote
+    // `vc-ld+jwt`. `typ` is a SHOULD, so the draft name is read too.
+    header
+        .expect_typ(VC_JWT_TYP)
+        .or_else(|e| header.expect_typ(LEGACY_VC_JWT_TYP).map_err(|_| e))?;
     if let Some(cty) = header
         .cty()
         .filter(|c| !c.eq_ignore_ascii_case("vc") && *c != "application/vc")

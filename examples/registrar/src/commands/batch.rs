@@ -8,6 +8,7 @@
 //! exactly once. Bad rows are reported with their row number and skipped;
 //! good rows are still issued.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -94,8 +95,21 @@ fn row_request(record: &csv::StringRecord, headers: &csv::StringRecord, format: 
     Ok(args)
 }
 
-fn file_name(out_dir: &Path, student_id: &str, format: FormatArg) -> PathBuf {
-    let safe: String = student_id
+/// The file a row's credential goes to: `<student_id>.<ext>`, or
+/// `<student_id>-<hash of the log key>.<ext>` when another credential has
+/// that name (a second degree, or ids that differ only in characters a file
+/// name cannot hold). The choice depends only on the log and the rows
+/// before this one, so a resumed run makes it again.
+fn file_name(
+    store: &Store,
+    out_dir: &Path,
+    request: &Request,
+    subject_key: &str,
+    taken_in_chunk: &HashSet<PathBuf>,
+    format: FormatArg,
+) -> Result<PathBuf> {
+    let safe: String = request
+        .subject()
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
@@ -110,7 +124,16 @@ fn file_name(out_dir: &Path, student_id: &str, format: FormatArg) -> PathBuf {
         FormatArg::SdJwt => "sd-jwt",
         _ => "json",
     };
-    out_dir.join(format!("{safe}.{ext}"))
+    let plain = out_dir.join(format!("{safe}.{ext}"));
+    let taken = taken_in_chunk.contains(&plain) || store.file_taken(&plain.display().to_string(), subject_key)?;
+    if !taken {
+        return Ok(plain);
+    }
+    // FNV-1a: stable across runs and builds.
+    let hash = subject_key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    Ok(out_dir.join(format!("{safe}-{:08x}.{ext}", hash as u32)))
 }
 
 /// Runs a batch.
@@ -202,7 +225,8 @@ pub async fn run(
             .collect();
         let reserved = store.reserve(&entries, &stamp)?;
         let mut done = Vec::with_capacity(reserved.len());
-        for ((at, request, _), issued) in chunk.iter().zip(&reserved) {
+        let mut taken_in_chunk = HashSet::new();
+        for ((at, request, subject_key), issued) in chunk.iter().zip(&reserved) {
             if issued.batch_run.as_deref() == Some(run_id.as_str()) {
                 let first = issued
                     .batch_line
@@ -221,7 +245,8 @@ pub async fn run(
                 summary.already_issued += 1;
                 continue;
             }
-            let path = file_name(out_dir, request.subject(), format);
+            let path = file_name(&store, out_dir, request, subject_key, &taken_in_chunk, format)?;
+            taken_in_chunk.insert(path.clone());
             let secured = match build(inst, request, issued, now) {
                 Ok(credential) => secure(&credential, format, &signer).await,
                 Err(e) => Err(e),

@@ -62,7 +62,11 @@ impl Request {
                 ("--major", &d.major),
             ],
             Request::Employment(e) => {
-                vec![("--employee-id", &e.employee_id), ("--name", &e.name), ("--title", &e.title)]
+                vec![
+                    ("--employee-id", &e.employee_id),
+                    ("--name", &e.name),
+                    ("--title", &e.title),
+                ]
             }
         };
         if let Some((flag, _)) = required.iter().find(|(_, v)| v.trim().is_empty()) {

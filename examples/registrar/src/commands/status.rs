@@ -42,6 +42,7 @@ fn list_suite(signer: &KeySigner) -> Result<Cryptosuite> {
     })
 }
 
+/// Signs list `n` for `purpose` as the log says it is now.
 async fn sign_list(
     inst: &Institution,
     store: &Store,
@@ -49,7 +50,7 @@ async fn sign_list(
     n: u64,
     purpose: StatusPurpose,
     column: StatusColumn,
-) -> Result<()> {
+) -> Result<String> {
     let mut list = BitstringStatusList::new(LIST_SIZE)?;
     for index in store.set_indexes(n, column)? {
         list.set(index, true)?;
@@ -64,8 +65,7 @@ async fn sign_list(
         signer,
     )
     .await?;
-    let text = serde_json::to_string(&Value::Object(signed)).map_err(|e| CliError::Input(e.to_string()))?;
-    store.put_list_credential(n, purpose.as_str(), &text)
+    serde_json::to_string(&Value::Object(signed)).map_err(|e| CliError::Input(e.to_string()))
 }
 
 /// Signs status list credentials for lists that have none yet.
@@ -73,7 +73,9 @@ pub async fn ensure_lists(inst: &Institution, store: &mut Store, signer: &KeySig
     for n in store.list_numbers()? {
         for (purpose, column) in PURPOSES {
             if store.list_credential(n, purpose.as_str())?.is_none() {
-                sign_list(inst, store, signer, n, purpose, column).await?;
+                let text = sign_list(inst, store, signer, n, purpose, column).await?;
+                // A status command may have signed it meanwhile, with newer bits.
+                store.put_list_credential_if_absent(n, purpose.as_str(), &text)?;
             }
         }
     }
@@ -131,7 +133,13 @@ pub async fn run(inst: &Institution, action: Action, credential: &str, json: boo
 /// Sets or clears the credential's status bit and re-signs its list.
 pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Result<StatusChange> {
     let id = credential_id(credential)?;
+    // The key first: a wrong passphrase must change nothing.
+    let signer = inst.signer()?;
     let mut store = Store::open(&inst.home.db_path())?;
+    // Flag, re-sign and store under one write lock, so concurrent status
+    // commands cannot store a list signed without each other's bits; any
+    // error before the commit rolls the flag back.
+    store.begin_write()?;
     let existing = store
         .by_credential_id(&id)?
         .ok_or_else(|| CliError::Input(format!("{id} was not issued by this registrar")))?;
@@ -144,9 +152,10 @@ pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Resu
         Action::Reinstate => (StatusColumn::Suspended, false, StatusPurpose::Suspension),
     };
     let row = store.set_flag(&id, column, value)?;
-    let signer = inst.signer()?;
     ensure_lists(inst, &mut store, &signer).await?;
-    sign_list(inst, &store, &signer, row.list_number, purpose, column).await?;
+    let text = sign_list(inst, &store, &signer, row.list_number, purpose, column).await?;
+    store.put_list_credential(row.list_number, purpose.as_str(), &text)?;
+    store.commit()?;
     let state = if row.revoked {
         "revoked"
     } else if row.suspended {
