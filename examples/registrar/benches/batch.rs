@@ -184,8 +184,8 @@ fn main() -> ExitCode {
         bin.display()
     );
     println!(
-        "{:>9}  {:>9}  {:>10}  {:>14}",
-        "rows", "wall (s)", "creds/s", "peak RSS (MiB)"
+        "{:>9}  {:>9}  {:>10}  {:>14}  {:>8}",
+        "rows", "wall (s)", "creds/s", "peak RSS (MiB)", "CPU (s)"
     );
     let mut results = Vec::new();
     for rows in sizes {

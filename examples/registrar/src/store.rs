@@ -110,6 +110,8 @@ pub struct NewEntry<'a> {
 /// The registrar database.
 pub struct Store {
     conn: Connection,
+    /// Entries after which a new list is started ([`LIST_FILL_LIMIT`]; small in tests).
+    fill_limit: u64,
 }
 
 impl Store {
@@ -137,7 +139,10 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            fill_limit: LIST_FILL_LIMIT,
+        })
     }
 
     /// Takes the database's write lock until [`Store::commit`] (or until the
@@ -195,7 +200,7 @@ impl Store {
                     out.push(existing);
                     continue;
                 }
-                if used >= LIST_FILL_LIMIT {
+                if used >= self.fill_limit {
                     list_number += 1;
                     used = 0;
                 }
@@ -430,6 +435,33 @@ mod tests {
         drop(store);
         let store = Store::open(&dir.path().join("r.sqlite")).unwrap();
         assert_eq!(store.counts().unwrap(), (500, 1));
+    }
+
+    #[test]
+    fn a_full_list_rolls_over_to_the_next_within_and_across_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.sqlite")).unwrap();
+        store.fill_limit = 3;
+        let keys: Vec<String> = (0..8).map(|i| format!("k{i}")).collect();
+        let entries: Vec<NewEntry<'_>> = keys
+            .iter()
+            .map(|key| NewEntry {
+                kind: "diploma",
+                subject: "s",
+                subject_key: key,
+                format: "jwt",
+                batch: None,
+            })
+            .collect();
+        let mut lists: Vec<u64> = store
+            .reserve(&entries[..5], "t")
+            .unwrap()
+            .iter()
+            .map(|r| r.list_number)
+            .collect();
+        lists.extend(store.reserve(&entries[5..], "t").unwrap().iter().map(|r| r.list_number));
+        assert_eq!(lists, [1, 1, 1, 2, 2, 2, 3, 3]);
+        assert_eq!(store.list_numbers().unwrap(), [1, 2, 3]);
     }
 
     #[test]

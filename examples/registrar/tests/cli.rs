@@ -867,11 +867,9 @@ fn rotate_key_keeps_earlier_credentials_verifiable() {
     assert!(!doc.contains(&first_vm) && !doc.contains(&second_vm), "{doc}");
 }
 
-/// vc's JOSE verification resolves the issuer's DID only as it is now (no
-/// `versionTime` fallback at `iat` like Data Integrity proofs have), so a
-/// JWT signed before a rotation stops verifying. See the report.
+/// A JWT signed before a key rotation still verifies: the issuer's DID is
+/// resolved as of the token's `iat` when its `kid` was rotated out.
 #[test]
-#[ignore = "xinlian-vc bug: jose::key::find_key has no historical resolution"]
 fn rotate_key_keeps_earlier_jwts_verifiable() {
     let dir = tmp();
     let home = dir.path().join("home");

@@ -94,11 +94,18 @@ pub struct SigningKey {
 /// Finds the key for a JWS whose signer claims to be `signer_id` (the
 /// credential's issuer, the presentation's holder, an SD-JWT's `iss`), with
 /// `kid` from the header, authorized for `relationship`.
+///
+/// The signer's DID is resolved as it is now; if `kid` is not (or no
+/// longer) authorized and the token says when it was signed (`iat`,
+/// `signed_at`, Unix seconds), the DID is resolved again as of that time, so
+/// tokens signed before a key rotation keep verifying (as Data Integrity
+/// proofs do with `created`). A DID deactivated now fails either way.
 pub(crate) async fn find_key(
     source: KeySource<'_>,
     kid: Option<&str>,
     signer_id: &str,
     relationship: Relationship,
+    signed_at: Option<i64>,
 ) -> Result<SigningKey> {
     let absolute_kid = match kid {
         Some(k) if k.starts_with('#') => Some(format!("{signer_id}{k}")),
@@ -126,7 +133,14 @@ pub(crate) async fn find_key(
             if let Some(hit) = cache.get(&entry) {
                 return Ok(hit);
             }
-            let found = Box::pin(find_key(KeySource::Resolver(resolver), kid, signer_id, relationship)).await?;
+            let found = Box::pin(find_key(
+                KeySource::Resolver(resolver),
+                kid,
+                signer_id,
+                relationship,
+                signed_at,
+            ))
+            .await?;
             cache.put(entry, found.clone());
             Ok(found)
         }
@@ -142,9 +156,30 @@ pub(crate) async fn find_key(
                     kid.unwrap_or_default()
                 )));
             }
-            let resolution = resolver.resolve(&did, &ResolutionOptions::default()).await?;
+            let mut resolution = resolver.resolve(&did, &ResolutionOptions::default()).await?;
             if resolution.document_metadata.is_deactivated() {
                 return Err(jwt_err(format!("{signer_id} is deactivated")));
+            }
+            if let (Some(url), Some(at)) = (&kid_url, signed_at)
+                && resolution
+                    .document
+                    .authorized_method(url.as_str(), relationship)
+                    .is_none()
+                && let Ok(at) = time::OffsetDateTime::from_unix_timestamp(at)
+                && let Ok(version_time) = at.format(&time::format_description::well_known::Rfc3339)
+            {
+                let options = ResolutionOptions {
+                    version_time: Some(version_time),
+                    ..Default::default()
+                };
+                if let Ok(historical) = resolver.resolve(&did, &options).await
+                    && historical
+                        .document
+                        .authorized_method(url.as_str(), relationship)
+                        .is_some()
+                {
+                    resolution = historical;
+                }
             }
             let document = &resolution.document;
             let method = match &kid_url {

@@ -136,7 +136,10 @@ pub(crate) async fn verify(
     let issuer =
         entity_id(credential.get("issuer"), "vc /issuer").stage(Check::Structure, codes::MALFORMED_VALUE_ERROR)?;
     progress.pass(Check::Structure);
-    let signer = find_key(keys, header.kid(), issuer, Relationship::AssertionMethod)
+    let signed_at = ["iat", "nbf"]
+        .iter()
+        .find_map(|c| parsed.claims().get(*c).and_then(serde_json::Value::as_i64));
+    let signer = find_key(keys, header.kid(), issuer, Relationship::AssertionMethod, signed_at)
         .await
         .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?;
     progress.pass(Check::KeyAuthorization);

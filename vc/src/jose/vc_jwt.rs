@@ -173,9 +173,15 @@ pub(crate) async fn verify_vc_jwt_staged(
     let claims = parsed.claims();
     let issuer = check_vc_jwt_claims(header, claims).stage(Check::Structure, codes::MALFORMED_VALUE_ERROR)?;
     progress.pass(Check::Structure);
-    let signer = find_key(keys, header.kid(), issuer, Relationship::AssertionMethod)
-        .await
-        .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?;
+    let signer = find_key(
+        keys,
+        header.kid(),
+        issuer,
+        Relationship::AssertionMethod,
+        claims.get("iat").and_then(Value::as_i64),
+    )
+    .await
+    .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?;
     progress.pass(Check::KeyAuthorization);
     parsed
         .verify_signature(&signer.key)
@@ -268,7 +274,8 @@ pub async fn verify_vp_jwt(
             "claim iss {iss:?} is not the presentation's holder {holder:?}"
         )));
     }
-    let signer = find_key(keys, header.kid(), holder, Relationship::Authentication).await?;
+    let signed_at = claims.get("iat").and_then(Value::as_i64);
+    let signer = find_key(keys, header.kid(), holder, Relationship::Authentication, signed_at).await?;
     parsed.verify_signature(&signer.key)?;
     check_audience_and_nonce(claims, options)?;
     check_validity_window(claims, options.now(), options.leeway)?;

@@ -183,9 +183,15 @@ async fn verify_sd_jwt_staged(
     let claims = jwt.claims();
     let iss = string_claim(claims, "iss").stage(STRUCTURE.0, STRUCTURE.1)?;
     let issuer_key = match (keys, iss) {
-        (_, Some(iss)) => find_key(keys, jwt.header().kid(), iss, Relationship::AssertionMethod)
-            .await
-            .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?,
+        (_, Some(iss)) => find_key(
+            keys,
+            jwt.header().kid(),
+            iss,
+            Relationship::AssertionMethod,
+            claims.get("iat").and_then(Value::as_i64),
+        )
+        .await
+        .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?,
         (KeySource::Key(key), None) if !options.sd_jwt_vc => SigningKey {
             key: key.clone(),
             verification_method: None,

@@ -115,12 +115,17 @@ pub(crate) fn proof_outcomes(outcomes: &[ProofOutcome], owner: &str, role: &str)
         let suite = o.proof.as_ref().map_or("?", |p| p.cryptosuite.as_str());
 
         let proof_failures: Vec<_> = o.failures_for(Check::Proof).collect();
+        let key_failures: Vec<_> = o.failures_for(Check::KeyAuthorization).collect();
         out.push(match proof_failures.first() {
+            // Without a key the signature was never checked: not a pass.
+            None if !key_failures.is_empty() => CheckOutcome::skipped(
+                Check::Proof,
+                format!("{label} ({suite}): signature not checked, no usable key for {vm}"),
+            ),
             None => CheckOutcome::passed(Check::Proof, format!("{label} ({suite}) verified with {vm}")),
             Some(first) => CheckOutcome::failed(Check::Proof, first.kind.code(), join(&proof_failures)),
         });
 
-        let key_failures: Vec<_> = o.failures_for(Check::KeyAuthorization).collect();
         let purpose = o.proof.as_ref().map_or("?", |p| p.proof_purpose.as_str());
         out.push(match (key_failures.first(), o.controller.as_deref()) {
             (Some(first), _) => CheckOutcome::failed(Check::KeyAuthorization, first.kind.code(), join(&key_failures)),
