@@ -11,6 +11,7 @@ use xinlian_did_core::{
     Did, Document, DocumentMetadata, KeyType, PublicKey, Relationship, Resolution, ResolutionOptions, Resolver,
     SecretKey, VerificationMethod,
 };
+use xinlian_resolver::EvmLedger;
 use xinlian_resolver::MethodRegistry;
 use xinlian_resolver::ethr::{EthrDid, EthrResolver};
 use xinlian_resolver::ledger::{Address, EmbeddedLedger, Ledger, Operation, SignedChange};
@@ -108,10 +109,9 @@ impl Institution {
     }
 
     async fn create_files(home: Home, args: &InitArgs) -> Result<Institution> {
-        if args.rpc_url.is_some() {
+        if args.rpc_url.is_some() && args.method != MethodArg::Ethr {
             return Err(CliError::Input(
-                "--rpc-url: the EVM ledger is not built into this registrar yet; omit it to use the embedded ledger"
-                    .into(),
+                "--rpc-url anchors a did:ethr DID; use it with --method ethr".into(),
             ));
         }
         let kt = key_type(args.key_type);
@@ -177,23 +177,33 @@ impl Institution {
             MethodArg::Ethr => {
                 let owner = SecretKey::generate(KeyType::Secp256k1)?;
                 keystore::save(&home.owner_key_path(), &owner, pass)?;
-                let ledger = open_embedded(&home)?;
                 let owner_key = secp_signing_key(&owner)?;
+                let ledger_profile = match &args.rpc_url {
+                    None => {
+                        let ledger = open_embedded(&home)?;
+                        LedgerProfile::Embedded {
+                            chain_id: ledger.chain_id(),
+                            registry: format!("0x{}", ledger.registry().to_lower_hex()),
+                        }
+                    }
+                    Some(url) => LedgerProfile::Evm {
+                        rpc_url: url.clone(),
+                        registry: args.registry.clone().unwrap_or_default(),
+                        chain_id: args.chain_id.unwrap_or_default(),
+                        payer_key: args
+                            .payer_key
+                            .as_ref()
+                            .map(|p| std::path::absolute(p).unwrap_or(p.clone())),
+                    },
+                };
+                let (ledger, network) = open_ledger(&home, &ledger_profile, Some(&owner_key)).await?;
                 let identity = Address::from_signing_key(&owner_key);
-                let did = EthrDid::from_address(Some(EMBEDDED_NETWORK), identity).to_did()?;
-                profile.ledger = Some(LedgerProfile::Embedded {
-                    chain_id: ledger.chain_id(),
-                    registry: format!("0x{}", ledger.registry().to_lower_hex()),
-                });
+                let did = EthrDid::from_address(Some(&network), identity).to_did()?;
+                profile.ledger = Some(ledger_profile);
                 profile.did = did.to_string();
-                publish_ethr_key(&ledger, &owner_key, identity, &signing.public_key(), None).await?;
-                profile.verification_method = find_method(
-                    &resolver_with_ledger(Some(Arc::new(ledger))),
-                    &did,
-                    &signing.public_key(),
-                    None,
-                )
-                .await?;
+                publish_ethr_key(ledger.as_ref(), &owner_key, identity, &signing.public_key(), None).await?;
+                let resolver = resolver_with_ledger(Some((ledger, network)));
+                profile.verification_method = find_method(&resolver, &did, &signing.public_key(), None).await?;
             }
         }
         home.save_profile(&profile)?;
@@ -235,17 +245,25 @@ impl Institution {
             pass.as_ref().map(|p| p.as_str()),
         )?;
         let owner = secp_signing_key(&self.home.load_key(&self.home.owner_key_path())?)?;
-        let ledger = open_embedded(&self.home)?;
+        let ledger_profile = self.profile.ledger.clone().ok_or_else(|| {
+            CliError::Input(format!(
+                "{} has no ledger in its profile",
+                self.home.profile_path().display()
+            ))
+        })?;
+        let (ledger, network) = open_ledger(&self.home, &ledger_profile, Some(&owner)).await?;
         let identity = Address::from_signing_key(&owner);
-        publish_ethr_key(&ledger, &owner, identity, &new.public_key(), Some(&old.public_key())).await?;
-        let did = Did::parse(&self.profile.did)?;
-        self.profile.verification_method = find_method(
-            &resolver_with_ledger(Some(Arc::new(ledger))),
-            &did,
+        publish_ethr_key(
+            ledger.as_ref(),
+            &owner,
+            identity,
             &new.public_key(),
-            None,
+            Some(&old.public_key()),
         )
         .await?;
+        let did = Did::parse(&self.profile.did)?;
+        let resolver = resolver_with_ledger(Some((ledger, network)));
+        self.profile.verification_method = find_method(&resolver, &did, &new.public_key(), None).await?;
         self.profile.key_generation = generation;
         self.home.save_profile(&self.profile)?;
         Ok(self.profile.verification_method.clone())
@@ -257,6 +275,82 @@ fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
         .map_err(|_| CliError::Input("the owner key is not a secp256k1 key".into()))
 }
 
+/// The ledger of a did:ethr institution and its did:ethr network name (the
+/// chain id in hex). Writes through an EVM chain are paid by `--payer-key`
+/// when given, else by `owner` (fine on chains without gas fees).
+async fn open_ledger(
+    home: &Home,
+    profile: &LedgerProfile,
+    owner: Option<&k256::ecdsa::SigningKey>,
+) -> Result<(Arc<dyn Ledger>, String)> {
+    match profile {
+        LedgerProfile::Embedded { .. } => Ok((Arc::new(open_embedded(home)?), EMBEDDED_NETWORK.to_owned())),
+        LedgerProfile::Evm {
+            rpc_url,
+            registry,
+            chain_id,
+            payer_key,
+        } => {
+            let registry = parse_address(registry)?;
+            let mut builder = EvmLedger::builder(rpc_url.clone())
+                .registry(registry)
+                .chain_id(*chain_id);
+            let payer = match payer_key {
+                Some(path) => Some(load_payer(home, path)?),
+                None => owner.cloned(),
+            };
+            if let Some(payer) = payer {
+                builder = builder.payer(payer);
+            }
+            let ledger = builder.connect().await.map_err(xinlian_resolver::Error::from)?;
+            Ok((Arc::new(ledger), format!("0x{chain_id:x}")))
+        }
+    }
+}
+
+fn parse_address(text: &str) -> Result<Address> {
+    let hex = text.strip_prefix("0x").unwrap_or(text);
+    let bytes = (hex.len() == 40)
+        .then(|| {
+            (0..40)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+                .collect::<Option<Vec<u8>>>()
+        })
+        .flatten();
+    bytes
+        .as_deref()
+        .and_then(Address::from_slice)
+        .ok_or_else(|| CliError::Input(format!("--registry {text:?} is not a 20-byte hex address")))
+}
+
+/// A payer key: a registrar key file, or a file holding the secp256k1
+/// private key as hex (as node tooling writes it).
+fn load_payer(home: &Home, path: &std::path::Path) -> Result<k256::ecdsa::SigningKey> {
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    let trimmed = text.trim();
+    if trimmed.starts_with('{') {
+        return secp_signing_key(&home.load_key(path)?);
+    }
+    let hex = trimmed.strip_prefix("0x").unwrap_or(trimmed);
+    let bytes: Option<Vec<u8>> = (hex.len() == 64 && hex.is_ascii())
+        .then(|| {
+            (0..64)
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
+                .collect()
+        })
+        .flatten();
+    bytes
+        .and_then(|b| k256::ecdsa::SigningKey::from_slice(&b).ok())
+        .ok_or_else(|| {
+            CliError::Input(format!(
+                "{}: not a key file or a hex secp256k1 private key",
+                path.display()
+            ))
+        })
+}
+
 fn open_embedded(home: &Home) -> Result<EmbeddedLedger> {
     Ok(EmbeddedLedger::builder(home.ledger_path())
         .chain_id(EMBEDDED_CHAIN_ID)
@@ -265,7 +359,7 @@ fn open_embedded(home: &Home) -> Result<EmbeddedLedger> {
 }
 
 async fn publish_ethr_key(
-    ledger: &EmbeddedLedger,
+    ledger: &dyn Ledger,
     owner: &k256::ecdsa::SigningKey,
     identity: Address,
     new: &PublicKey,
@@ -316,14 +410,14 @@ async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Op
         .ok_or_else(|| CliError::Failed(format!("{did} does not list the new key as an assertion method")))
 }
 
-fn resolver_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> Arc<dyn Resolver> {
+fn resolver_with_ledger(ledger: Option<(Arc<dyn Ledger>, String)>) -> Arc<dyn Resolver> {
     Arc::new(registry_with_ledger(ledger))
 }
 
-fn registry_with_ledger(ledger: Option<Arc<dyn Ledger>>) -> MethodRegistry {
+fn registry_with_ledger(ledger: Option<(Arc<dyn Ledger>, String)>) -> MethodRegistry {
     let mut registry = MethodRegistry::new();
-    if let Some(ledger) = ledger {
-        let ethr = EthrResolver::builder().network(EMBEDDED_NETWORK, ledger).build();
+    if let Some((ledger, network)) = ledger {
+        let ethr = EthrResolver::builder().network(network, ledger).build();
         // Registering under a valid method name cannot fail.
         let _ = registry.register("ethr", ethr);
     }
@@ -350,15 +444,25 @@ impl Resolver for LocalWeb {
     }
 }
 
-/// The resolver for a home: did:key, did:jwk, did:ethr on the home's
-/// embedded ledger (if any), and the home's own did:web document (if any,
-/// so it verifies before it is published). Works with an empty or missing
-/// home.
-pub fn resolver_for(home: &Home) -> Result<Arc<dyn Resolver>> {
-    let ledger: Option<Arc<dyn Ledger>> = if home.ledger_path().is_file() {
-        Some(Arc::new(open_embedded(home)?))
-    } else {
-        None
+/// The resolver for a home: did:key, did:jwk, did:web, did:ethr on the
+/// home's ledger (the embedded one, or the EVM chain its profile names), and
+/// the home's own did:web document (so it verifies before it is
+/// published). Works with an empty or missing home.
+pub async fn resolver_for(home: &Home) -> Result<Arc<dyn Resolver>> {
+    let evm = match home.profile() {
+        Ok(Profile {
+            ledger: Some(evm @ LedgerProfile::Evm { .. }),
+            ..
+        }) => Some(evm),
+        _ => None,
+    };
+    let ledger = match evm {
+        Some(evm) => Some(open_ledger(home, &evm, None).await?),
+        None if home.ledger_path().is_file() => Some((
+            Arc::new(open_embedded(home)?) as Arc<dyn Ledger>,
+            EMBEDDED_NETWORK.to_owned(),
+        )),
+        None => None,
     };
     let mut registry = registry_with_ledger(ledger);
     let did_json = home.did_web_document_path();

@@ -14,7 +14,7 @@ use crate::institution::resolver_for;
 pub async fn run(home: &Home, did_or_url: &str, json: bool) -> Result<()> {
     let url = DidUrl::parse(did_or_url).map_err(|e| CliError::Input(format!("{did_or_url:?}: {e}")))?;
     let did = url.did();
-    let resolver = resolver_for(home)?;
+    let resolver = resolver_for(home).await?;
     let result = resolver.resolve(&did, &ResolutionOptions::default()).await;
     if url.fragment().is_some() {
         let resolution = result.map_err(|e| CliError::Failed(format!("{did} does not resolve: {e}")))?;

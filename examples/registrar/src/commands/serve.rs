@@ -45,7 +45,7 @@ async fn serve_did_json(State(p): State<Arc<Published>>) -> Response {
 
 /// The registrar's routes (status lists, did.json) merged with the DID
 /// resolution API.
-pub fn app(home: &Home) -> Result<Router> {
+pub async fn app(home: &Home) -> Result<Router> {
     let store = if home.db_path().is_file() {
         Some(Mutex::new(Store::open(&home.db_path())?))
     } else {
@@ -57,7 +57,7 @@ pub fn app(home: &Home) -> Result<Router> {
         .route("/status/{n}/{purpose}", get(status_list))
         .route("/.well-known/did.json", get(serve_did_json))
         .with_state(published);
-    Ok(router_with_options(resolver_for(home)?, &ServerOptions::default()).merge(ours))
+    Ok(router_with_options(resolver_for(home).await?, &ServerOptions::default()).merge(ours))
 }
 
 /// Serves until ctrl-c or SIGTERM.
@@ -66,6 +66,6 @@ pub async fn run(home: &Home, addr: SocketAddr) -> Result<()> {
         .await
         .map_err(|e| CliError::Input(format!("{addr}: {e}")))?;
     eprintln!("serving on http://{addr} (DID resolution at /1.0/identifiers/{{did}}, status lists at /status/…)");
-    serve_with_options(listener, app(home)?, &ServerOptions::default(), shutdown_signal()).await?;
+    serve_with_options(listener, app(home).await?, &ServerOptions::default(), shutdown_signal()).await?;
     Ok(())
 }

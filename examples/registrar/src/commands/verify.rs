@@ -100,7 +100,7 @@ pub fn jwt_credential_id(compact: &str) -> Option<String> {
 
 /// Verifies `input` with the home's resolver and status lists.
 pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<VerificationReport> {
-    let resolver = resolver_for(home)?;
+    let resolver = resolver_for(home).await?;
     let mut policy = Policy::new().status_fetcher(Arc::new(HomeFetcher::new(home)?));
     if let Some(c) = &args.challenge {
         policy = policy.challenge(c);
