@@ -4,11 +4,12 @@ use serde_json::{Map, Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
-use xinlian_did_core::KeyType;
+use xinlian_did_core::method::{jwk as did_jwk, key as did_key};
+use xinlian_did_core::{Did, KeyType, PublicKey};
 use xinlian_vc::jose::{JwtIssueOptions, issue_vc_jwt};
 use xinlian_vc::jsonld::ContextLoader;
 use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof, add_rdfc_proof};
-use xinlian_vc::records::{DegreeType, Diploma, EmploymentCredential, EmploymentType};
+use xinlian_vc::records::{DegreeType, Diploma, EmploymentCredential, EmploymentType, Record};
 use xinlian_vc::sd_jwt::SdJwtVcBuilder;
 use xinlian_vc::status::{StatusListEntry, StatusPurpose};
 use xinlian_vc::{Credential, KeySigner, Signer};
@@ -243,16 +244,39 @@ pub async fn secure(credential: &Credential, format: FormatArg, signer: &KeySign
 /// An SD-JWT VC of the credential: the subject's claims each disclosable,
 /// the status entries in the clear (the verifier needs them).
 async fn sd_jwt(credential: &Credential, signer: &KeySigner) -> Result<String> {
-    let mut claims = Map::new();
     let subject = credential.subjects().first().map(|s| (*s).clone()).unwrap_or_default();
-    let mut disclosable = Vec::new();
-    for (k, v) in subject {
-        if k == "id" {
-            claims.insert("sub".into(), v);
-            continue;
+    let mut claims = Map::new();
+    if Diploma::is_record(credential) {
+        // A diploma's claims flat, so a graduate can show the degree and the
+        // graduation year and nothing else.
+        let d = Diploma::from_credential(credential)?;
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                claims.insert(k.to_owned(), v);
+            }
+        };
+        put("name", d.student_name.map(Value::from));
+        put("degree", Some(Value::from(d.degree_name)));
+        put("degree_type", Some(Value::from(d.degree_type.achievement_type())));
+        put("major", d.major.map(Value::from));
+        put(
+            "graduation_date",
+            d.graduated.map(|t| Value::from(t.date().to_string())),
+        );
+        put("graduation_year", d.graduated.map(|t| Value::from(t.year())));
+        put("honors", d.honors.map(Value::from));
+        put("gpa", d.gpa.map(Value::from));
+    } else {
+        for (k, v) in &subject {
+            if k != "id" {
+                claims.insert(k.clone(), v.clone());
+            }
         }
-        disclosable.push(format!("/{k}"));
-        claims.insert(k, v);
+    }
+    let disclosable: Vec<String> = claims.keys().map(|k| format!("/{k}")).collect();
+    let holder = subject.get("id").and_then(Value::as_str);
+    if let Some(sub) = holder {
+        claims.insert("sub".into(), json!(sub));
     }
     if let Some(id) = credential.id() {
         claims.insert("jti".into(), json!(id));
@@ -267,6 +291,18 @@ async fn sd_jwt(credential: &Credential, signer: &KeySigner) -> Result<String> {
     let mut builder = SdJwtVcBuilder::new(vct, claims);
     for pointer in disclosable {
         builder = builder.disclosable(pointer);
+    }
+    // Key binding: a holder whose DID is its key (did:key, did:jwk) gets it
+    // as the `cnf` key, so presentations can prove possession.
+    if let Some(key) = holder
+        .and_then(|h| Did::parse(h).ok())
+        .and_then(|did| match did.method() {
+            "key" => did_key::public_key(&did).ok(),
+            "jwk" => did_jwk::jwk(&did).ok().and_then(|j| PublicKey::from_jwk(&j).ok()),
+            _ => None,
+        })
+    {
+        builder = builder.holder_key(&key);
     }
     Ok(builder.issue(signer).await?.to_string())
 }
