@@ -168,43 +168,29 @@ impl ErrorKind {
     /// of DID Core 1.0 (`notFound`), or the upper-case names newer DID
     /// Resolution drafts use (`NOT_FOUND`).
     pub fn from_code(code: &str) -> Option<Self> {
-        Self::from_camel_case(code).or_else(|| {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == code).or_else(|| {
             let folded: String = code.chars().filter(|c| *c != '_').collect();
-            ALL_KINDS.into_iter().find(|k| k.as_str().eq_ignore_ascii_case(&folded))
+            ErrorKind::ALL
+                .into_iter()
+                .find(|k| k.as_str().eq_ignore_ascii_case(&folded))
         })
     }
 
-    fn from_camel_case(code: &str) -> Option<Self> {
-        Some(match code {
-            "invalidDid" => ErrorKind::InvalidDid,
-            "invalidDidUrl" => ErrorKind::InvalidDidUrl,
-            "notFound" => ErrorKind::NotFound,
-            "representationNotSupported" => ErrorKind::RepresentationNotSupported,
-            "methodNotSupported" => ErrorKind::MethodNotSupported,
-            "invalidOptions" => ErrorKind::InvalidOptions,
-            "internalError" => ErrorKind::InternalError,
-            "invalidPublicKey" => ErrorKind::InvalidPublicKey,
-            "unsupportedPublicKeyType" => ErrorKind::UnsupportedPublicKeyType,
-            "invalidDidDocument" => ErrorKind::InvalidDidDocument,
-            "invalidSignature" => ErrorKind::InvalidSignature,
-            _ => return None,
-        })
-    }
+    /// Every error kind.
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::InvalidDid,
+        ErrorKind::InvalidDidUrl,
+        ErrorKind::NotFound,
+        ErrorKind::RepresentationNotSupported,
+        ErrorKind::MethodNotSupported,
+        ErrorKind::InvalidOptions,
+        ErrorKind::InternalError,
+        ErrorKind::InvalidPublicKey,
+        ErrorKind::UnsupportedPublicKeyType,
+        ErrorKind::InvalidDidDocument,
+        ErrorKind::InvalidSignature,
+    ];
 }
-
-const ALL_KINDS: [ErrorKind; 11] = [
-    ErrorKind::InvalidDid,
-    ErrorKind::InvalidDidUrl,
-    ErrorKind::NotFound,
-    ErrorKind::RepresentationNotSupported,
-    ErrorKind::MethodNotSupported,
-    ErrorKind::InvalidOptions,
-    ErrorKind::InternalError,
-    ErrorKind::InvalidPublicKey,
-    ErrorKind::UnsupportedPublicKeyType,
-    ErrorKind::InvalidDidDocument,
-    ErrorKind::InvalidSignature,
-];
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

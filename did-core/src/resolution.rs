@@ -540,20 +540,7 @@ mod tests {
 
     #[test]
     fn every_error_kind_code_parses_back() {
-        let kinds = [
-            ErrorKind::InvalidDid,
-            ErrorKind::InvalidDidUrl,
-            ErrorKind::NotFound,
-            ErrorKind::RepresentationNotSupported,
-            ErrorKind::MethodNotSupported,
-            ErrorKind::InvalidOptions,
-            ErrorKind::InternalError,
-            ErrorKind::InvalidPublicKey,
-            ErrorKind::UnsupportedPublicKeyType,
-            ErrorKind::InvalidDidDocument,
-            ErrorKind::InvalidSignature,
-        ];
-        for kind in kinds {
+        for kind in ErrorKind::ALL {
             assert_eq!(ErrorKind::from_code(kind.as_str()), Some(kind));
             assert_eq!(kind.to_string(), kind.as_str());
             let upper: String = kind
