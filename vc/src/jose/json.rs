@@ -12,6 +12,10 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
+/// The map key under which serde_json hands over a number's text when its
+/// `arbitrary_precision` feature is on.
+const ARBITRARY_PRECISION_NUMBER: &str = "$serde_json::private::Number";
+
 /// A JSON value parsed with duplicate member names refused at every depth.
 struct StrictValue(Value);
 
@@ -75,6 +79,13 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            // With serde_json's `arbitrary_precision` feature (which another
+            // crate in a build can switch on), numbers arrive as a one-entry
+            // map holding their text.
+            if out.is_empty() && key == ARBITRARY_PRECISION_NUMBER {
+                let text: String = map.next_value()?;
+                return text.parse::<Number>().map(Value::Number).map_err(de::Error::custom);
+            }
             match out.entry(key) {
                 Entry::Occupied(o) => {
                     return Err(de::Error::custom(format_args!("duplicate member name {:?}", o.key())));
