@@ -69,6 +69,12 @@ pub struct Profile {
     /// Number of signing keys so far (1 + rotations).
     #[serde(default = "one")]
     pub key_generation: u32,
+    /// The verification method that signs status lists, when it is not the
+    /// credential signing key: a secp256k1 institution signs credentials as
+    /// JWTs (ES256K), but Data Integrity has no secp256k1 suite, so its
+    /// status lists are signed by an Ed25519 method of the same DID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_verification_method: Option<String>,
 }
 
 fn one() -> u32 {
@@ -104,6 +110,11 @@ impl Home {
             0 | 1 => self.root.join("keys").join("signing.key"),
             n => self.root.join("keys").join(format!("signing-{n}.key")),
         }
+    }
+
+    /// The status-list key file (secp256k1 institutions only).
+    pub fn status_key_path(&self) -> PathBuf {
+        self.root.join("keys").join("status.key")
     }
 
     /// The did:ethr owner key file.

@@ -87,6 +87,7 @@ impl Institution {
         let written = [
             home.signing_key_path(1),
             home.owner_key_path(),
+            home.status_key_path(),
             home.ledger_path(),
             home.root().join("ledger.sqlite-wal"),
             home.root().join("ledger.sqlite-shm"),
@@ -115,6 +116,13 @@ impl Institution {
             ));
         }
         let kt = key_type(args.key_type);
+        if kt == KeyType::Secp256k1 && matches!(args.method, MethodArg::Key | MethodArg::Jwk) {
+            return Err(CliError::Input(format!(
+                "--key-type secp256k1 needs --method ethr or web: its status lists are signed by a second \
+                 (Ed25519) key of the institution's DID, and a did:{} DID has only one key",
+                if args.method == MethodArg::Key { "key" } else { "jwk" }
+            )));
+        }
         if args.method == MethodArg::Ethr {
             // Check before anything is written.
             key_attribute(&SecretKey::generate(kt)?.public_key())?;
@@ -142,6 +150,7 @@ impl Institution {
             public_url: public_url.trim_end_matches('/').to_owned(),
             created: now_rfc3339(),
             key_generation: 1,
+            status_verification_method: None,
         };
         match args.method {
             MethodArg::Key => {
@@ -168,6 +177,14 @@ impl Institution {
                     VerificationMethod::multikey(&vm_id, &did, &signing.public_key()),
                     &[Relationship::AssertionMethod, Relationship::Authentication],
                 );
+                if let Some(status) = status_key(&home, kt, pass)? {
+                    let status_id = did.with_fragment("status-1")?;
+                    doc.add_verification_method(
+                        VerificationMethod::multikey(&status_id, &did, &status.public_key()),
+                        &[Relationship::AssertionMethod],
+                    );
+                    profile.status_verification_method = Some(status_id.to_string());
+                }
                 let json = serde_json::to_vec_pretty(&doc).map_err(|e| CliError::Input(e.to_string()))?;
                 crate::home::write_atomic(&home.did_web_document_path(), &json)?;
                 profile.web_domain = Some(domain.to_owned());
@@ -202,8 +219,16 @@ impl Institution {
                 profile.ledger = Some(ledger_profile);
                 profile.did = did.to_string();
                 publish_ethr_key(ledger.as_ref(), &owner_key, identity, &signing.public_key(), None).await?;
+                let status = status_key(&home, kt, pass)?;
+                if let Some(status) = &status {
+                    publish_ethr_key(ledger.as_ref(), &owner_key, identity, &status.public_key(), None).await?;
+                }
                 let resolver = resolver_with_ledger(Some((ledger, network)));
                 profile.verification_method = find_method(&resolver, &did, &signing.public_key(), None).await?;
+                if let Some(status) = &status {
+                    profile.status_verification_method =
+                        Some(find_method(&resolver, &did, &status.public_key(), None).await?);
+                }
             }
         }
         home.save_profile(&profile)?;
@@ -216,6 +241,18 @@ impl Institution {
             .home
             .load_key(&self.home.signing_key_path(self.profile.key_generation))?;
         Ok(KeySigner::new(key, self.profile.verification_method.clone())?)
+    }
+
+    /// The signer for status list credentials: the signing key, or for a
+    /// secp256k1 institution its Ed25519 status key.
+    pub fn status_signer(&self, signer: &KeySigner) -> Result<KeySigner> {
+        match &self.profile.status_verification_method {
+            None => Ok(signer.clone()),
+            Some(vm) => Ok(KeySigner::new(
+                self.home.load_key(&self.home.status_key_path())?,
+                vm.clone(),
+            )?),
+        }
     }
 
     /// `registrar rotate-key`: publishes a new signing key through the
@@ -268,6 +305,17 @@ impl Institution {
         self.home.save_profile(&self.profile)?;
         Ok(self.profile.verification_method.clone())
     }
+}
+
+/// For a secp256k1 signing key, a second (Ed25519) key that signs status
+/// lists, saved beside it; `None` for other key types.
+fn status_key(home: &Home, signing: KeyType, pass: Option<&str>) -> Result<Option<SecretKey>> {
+    if signing != KeyType::Secp256k1 {
+        return Ok(None);
+    }
+    let key = SecretKey::generate(KeyType::Ed25519)?;
+    keystore::save(&home.status_key_path(), &key, pass)?;
+    Ok(Some(key))
 }
 
 fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {

@@ -1533,3 +1533,63 @@ fn regression_batch_gives_every_credential_its_own_file() {
     assert_eq!(summary["already_issued"], 4, "{summary}");
     assert_eq!(credential_files(&out), files);
 }
+
+/// A secp256k1 institution signs credentials as ES256K JWTs and SD-JWTs;
+/// its status lists are signed by a second, Ed25519 key of the same DID
+/// (Data Integrity has no secp256k1 suite), so revocation works too.
+#[test]
+fn secp256k1_institutions_issue_jwts_with_working_status_lists() {
+    for method in [
+        &["--method", "ethr"][..],
+        &["--method", "web", "--web-domain", "uni.example"][..],
+    ] {
+        let dir = tmp();
+        let home = dir.path().join("home");
+        let mut args = vec!["--key-type", "secp256k1"];
+        args.extend_from_slice(method);
+        init(&home, &args);
+        assert!(home.join("keys/status.key").is_file(), "{method:?}");
+        for format in ["jwt", "sd-jwt"] {
+            let file = dir.path().join(format!("{format}.txt"));
+            issue_diploma(&home, &format!("s-{format}"), format, &file).ok();
+            let (code, report) = verify_json(&home, &file);
+            assert_verified(code, &report);
+            assert!(report.to_string().contains("ES256K"), "{method:?} {format}: {report}");
+            run(&home, &["revoke", s(&file)]).ok();
+            let (code, report) = verify_json(&home, &file);
+            assert_failed_check(code, &report, "status", Some("revoked"));
+        }
+    }
+    // did:key and did:jwk have one key only: refused, and nothing is written.
+    for method in ["key", "jwk"] {
+        let dir = tmp();
+        let home = dir.path().join("home");
+        let r = run(
+            &home,
+            &["init", "--name", "X", "--method", method, "--key-type", "secp256k1"],
+        );
+        assert_eq!(r.code, 2, "{method}");
+        assert!(
+            r.stderr.contains("secp256k1 needs --method ethr or web"),
+            "{}",
+            r.stderr
+        );
+        assert!(!home.join("institution.json").exists());
+    }
+}
+
+/// `registrar serve` publishes a did:web institution's document where
+/// did:web resolvers look for it.
+#[test]
+fn serve_publishes_the_did_web_document() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    let profile = init(&home, &["--method", "web", "--web-domain", "uni.example"]);
+    let port = free_port();
+    let _server = Server::start(&home, port);
+    let (status, body) = http_get(port, "/.well-known/did.json");
+    assert_eq!(status, 200, "{body}");
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["id"], profile["did"]);
+    assert_eq!(doc["id"], "did:web:uni.example");
+}

@@ -263,7 +263,7 @@ pub async fn run(
         store.mark_issued(&done)?;
         progress.set_position(summary.rows);
     }
-    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
     progress.finish_and_clear();
     if json {
         println!("{}", json!(summary));

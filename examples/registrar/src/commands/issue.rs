@@ -372,7 +372,7 @@ pub async fn issue_one(
         .ok_or_else(|| CliError::Failed("nothing reserved".into()))?;
     let credential = build(inst, &request, &issued, now)?;
     let text = secure(&credential, request.format(), &signer).await?;
-    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
     if let Some(path) = output {
         crate::home::write_atomic(path, text.as_bytes())?;
     }

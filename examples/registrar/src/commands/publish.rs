@@ -14,7 +14,7 @@ use crate::store::Store;
 pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
     let mut store = Store::open(&inst.home.db_path())?;
     let signer = inst.signer()?;
-    crate::commands::status::ensure_lists(inst, &mut store, &signer).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
     let mut written = Vec::new();
     for n in store.list_numbers()? {
         for purpose in ["revocation", "suspension"] {

@@ -134,7 +134,7 @@ pub async fn run(inst: &Institution, action: Action, credential: &str, json: boo
 pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Result<StatusChange> {
     let id = credential_id(credential)?;
     // The key first: a wrong passphrase must change nothing.
-    let signer = inst.signer()?;
+    let signer = inst.status_signer(&inst.signer()?)?;
     let mut store = Store::open(&inst.home.db_path())?;
     // Flag, re-sign and store under one write lock, so concurrent status
     // commands cannot store a list signed without each other's bits; any
