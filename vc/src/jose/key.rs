@@ -156,6 +156,24 @@ pub(crate) async fn find_key(
                     kid.unwrap_or_default()
                 )));
             }
+            // did:key fast path: the document is a function of the key, so
+            // its one method (authorized for everything but key agreement)
+            // is decoded directly instead of building the document.
+            if let Some(url) = &kid_url
+                && did.method() == "key"
+                && url.path().is_none()
+                && url.query().is_none()
+                && url.fragment() == Some(did.method_specific_id())
+                && relationship != Relationship::KeyAgreement
+            {
+                let key = xinlian_did_core::method::key::public_key(&did)?;
+                if key.key_type() != xinlian_did_core::KeyType::X25519 {
+                    return Ok(SigningKey {
+                        key,
+                        verification_method: Some(url.as_str().to_owned()),
+                    });
+                }
+            }
             let mut resolution = resolver.resolve(&did, &ResolutionOptions::default()).await?;
             if resolution.document_metadata.is_deactivated() {
                 return Err(jwt_err(format!("{signer_id} is deactivated")));
