@@ -233,9 +233,7 @@ impl Credential {
     /// The credential without its `proof` property: what a Data Integrity
     /// proof signs.
     pub fn without_proof(&self) -> Map<String, Value> {
-        let mut object = self.object.clone();
-        object.shift_remove("proof");
-        object
+        without_proof(&self.object)
     }
 
     /// The credential with `proof` added: set when there was none, turned
@@ -246,23 +244,35 @@ impl Credential {
     /// [`Error::Structure`] at `/proof` when `proof` is not an object with a
     /// `type`.
     pub fn with_proof(self, proof: Value) -> Result<Credential> {
-        let mut object = self.object;
-        let proofs = match object.shift_remove("proof") {
-            None => proof,
-            Some(Value::Array(mut items)) => {
-                items.push(proof);
-                Value::Array(items)
-            }
-            Some(existing) => Value::Array(vec![existing, proof]),
-        };
-        object.insert("proof".into(), proofs);
-        Credential::from_value(Value::Object(object))
+        Credential::from_value(Value::Object(append_proof(self.object, proof)))
     }
 
     /// Starts a VC 2.0 credential.
     pub fn builder() -> CredentialBuilder {
         CredentialBuilder::default()
     }
+}
+
+/// `object` without its `proof` property.
+pub(crate) fn without_proof(object: &Map<String, Value>) -> Map<String, Value> {
+    let mut object = object.clone();
+    object.shift_remove("proof");
+    object
+}
+
+/// `object` with `proof` added: set when there was none, turned into an
+/// array (a proof set) when there was.
+pub(crate) fn append_proof(mut object: Map<String, Value>, proof: Value) -> Map<String, Value> {
+    let proofs = match object.shift_remove("proof") {
+        None => proof,
+        Some(Value::Array(mut items)) => {
+            items.push(proof);
+            Value::Array(items)
+        }
+        Some(existing) => Value::Array(vec![existing, proof]),
+    };
+    object.insert("proof".into(), proofs);
+    object
 }
 
 impl Serialize for Credential {

@@ -146,9 +146,7 @@ impl Presentation {
 
     /// The presentation without its `proof` property.
     pub fn without_proof(&self) -> Map<String, Value> {
-        let mut object = self.object.clone();
-        object.shift_remove("proof");
-        object
+        super::without_proof(&self.object)
     }
 
     /// The presentation with `proof` added (a proof set when there was one).
@@ -157,17 +155,7 @@ impl Presentation {
     ///
     /// [`Error::Structure`] at `/proof` when `proof` has no `type`.
     pub fn with_proof(self, proof: Value) -> Result<Presentation> {
-        let mut object = self.object;
-        let proofs = match object.shift_remove("proof") {
-            None => proof,
-            Some(Value::Array(mut items)) => {
-                items.push(proof);
-                Value::Array(items)
-            }
-            Some(existing) => Value::Array(vec![existing, proof]),
-        };
-        object.insert("proof".into(), proofs);
-        Presentation::from_value(Value::Object(object))
+        Presentation::from_value(Value::Object(super::append_proof(self.object, proof)))
     }
 
     /// Starts a VC 2.0 presentation.
