@@ -897,7 +897,9 @@ proptest! {
 
     #[test]
     fn any_choice_of_disclosable_claims_round_trips(
-        claims in proptest::collection::btree_map("[a-z]{1,5}", any_json(), 1..5),
+        // Names start with `x` so none is a registered claim (iss, iat, vct,
+        // cnf, nbf, exp, status), which the builder sets or refuses.
+        claims in proptest::collection::btree_map("x[a-z]{0,4}", any_json(), 1..5),
         pick in proptest::collection::vec(any::<bool>(), 64),
     ) {
         let claims: Map<String, Value> = claims.into_iter().collect();
