@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -155,7 +155,7 @@ impl<R: Resolver> CachingResolver<R> {
     fn store(&self, key: &Key, outcome: &Outcome) {
         if let Some(ttl) = self.ttl_for(outcome) {
             let entry = Entry {
-                outcome: outcome.clone(),
+                outcome: Arc::new(outcome.clone()),
                 expires: Instant::now() + ttl,
             };
             self.lock().entries.insert(key.clone(), entry);
@@ -176,7 +176,9 @@ impl<R: Resolver> Resolver for CachingResolver<R> {
             let role = {
                 let mut state = self.lock();
                 if let Some(outcome) = state.entries.get_fresh(&key, Instant::now()) {
-                    return outcome;
+                    // The deep copy happens after the lock is released.
+                    drop(state);
+                    return Outcome::clone(&outcome);
                 }
                 match state.in_flight.get(&key) {
                     Some(receiver) => Role::Follower(receiver.clone()),
@@ -289,7 +291,8 @@ impl Key {
 }
 
 struct Entry {
-    outcome: Outcome,
+    /// Shared, so a hit copies a pointer under the lock, not the document.
+    outcome: Arc<Outcome>,
     expires: Instant,
 }
 
@@ -301,10 +304,10 @@ struct State {
 impl Lru<Key, Entry> {
     /// The cached outcome for `key` if it has not expired (an expired entry
     /// is dropped).
-    fn get_fresh(&mut self, key: &Key, now: Instant) -> Option<Outcome> {
+    fn get_fresh(&mut self, key: &Key, now: Instant) -> Option<Arc<Outcome>> {
         let entry = self.get(key)?;
         if entry.expires > now {
-            return Some(entry.outcome.clone());
+            return Some(Arc::clone(&entry.outcome));
         }
         self.remove(key);
         None
