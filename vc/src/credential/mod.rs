@@ -253,6 +253,20 @@ impl Credential {
     }
 }
 
+/// Adds a builder's `@context` entry after the v2 base context, once.
+pub(crate) fn push_context(contexts: &mut Vec<Value>, context: Value) {
+    if !contexts.contains(&context) && context != CREDENTIALS_V2_CONTEXT {
+        contexts.push(context);
+    }
+}
+
+/// Adds a builder's `type` after the base type (`base`), once.
+pub(crate) fn push_type(types: &mut Vec<String>, base: &str, type_name: String) {
+    if type_name != base && !types.contains(&type_name) {
+        types.push(type_name);
+    }
+}
+
 /// `object` without its `proof` property.
 pub(crate) fn without_proof(object: &Map<String, Value>) -> Map<String, Value> {
     let mut object = object.clone();
@@ -344,10 +358,7 @@ impl CredentialBuilder {
     /// Adds a `@context` entry after the v2 base context (a URL string or an
     /// inline context object). Duplicates are dropped.
     pub fn context(mut self, context: impl Into<Value>) -> Self {
-        let context = context.into();
-        if !self.contexts.contains(&context) && context != CREDENTIALS_V2_CONTEXT {
-            self.contexts.push(context);
-        }
+        push_context(&mut self.contexts, context.into());
         self
     }
 
@@ -359,10 +370,7 @@ impl CredentialBuilder {
 
     /// Adds a `type` after `VerifiableCredential`. Duplicates are dropped.
     pub fn add_type(mut self, type_name: impl Into<String>) -> Self {
-        let type_name = type_name.into();
-        if type_name != "VerifiableCredential" && !self.types.contains(&type_name) {
-            self.types.push(type_name);
-        }
+        push_type(&mut self.types, "VerifiableCredential", type_name.into());
         self
     }
 

@@ -213,10 +213,7 @@ pub struct PresentationBuilder {
 impl PresentationBuilder {
     /// Adds a `@context` entry after the v2 base context.
     pub fn context(mut self, context: impl Into<Value>) -> Self {
-        let context = context.into();
-        if !self.contexts.contains(&context) && context != CREDENTIALS_V2_CONTEXT {
-            self.contexts.push(context);
-        }
+        super::push_context(&mut self.contexts, context.into());
         self
     }
 
@@ -228,10 +225,7 @@ impl PresentationBuilder {
 
     /// Adds a `type` after `VerifiablePresentation`.
     pub fn add_type(mut self, type_name: impl Into<String>) -> Self {
-        let type_name = type_name.into();
-        if type_name != "VerifiablePresentation" && !self.types.contains(&type_name) {
-            self.types.push(type_name);
-        }
+        super::push_type(&mut self.types, "VerifiablePresentation", type_name.into());
         self
     }
 
