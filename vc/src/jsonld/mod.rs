@@ -15,7 +15,9 @@
 //!   term and its JSON pointer, where plain JSON-LD would silently drop it
 //!   (and so leave it unsigned);
 //! - a cache of processed top-level `@context`s, so verifying many
-//!   credentials that share contexts processes each context once.
+//!   credentials that share contexts processes each context once. (Inside
+//!   this workspace, the patched `json-ld-core` also remembers processed
+//!   type- and property-scoped contexts; see `vendor/README.md`.)
 //!
 //! ```
 //! use serde_json::json;
