@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/test-tools.sh
+scripts/check-deps.sh
 cargo test --workspace --locked
 if [ -x scripts/e2e.sh ]; then
     scripts/e2e.sh

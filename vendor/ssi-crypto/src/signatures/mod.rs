@@ -1,0 +1,2 @@
+#[cfg(feature = "bbs")]
+pub mod bbs;
