@@ -395,6 +395,25 @@ mod tests {
         );
     }
 
+    /// Found by the `rdfc_canonicalize` fuzz target: `%83` is a valid
+    /// percent-encoding in an IRI (RFC 3987) that does not decode to UTF-8,
+    /// and `pct-str` (under `iref`) panicked hashing such an IRI. The
+    /// patched `pct-str` (vendor/README.md) compares decoded bytes, so IRIs
+    /// that differ only there stay distinct, and equal ones are one node.
+    #[test]
+    fn regression_percent_encoded_bytes_that_are_not_utf8_in_an_iri() {
+        let doc = object(json!({
+            "@context": {"knows": {"@id": "https://example.org/knows", "@type": "@id"}},
+            "@id": "urn:example:a%83",
+            "knows": ["urn:example:b%83", "urn:example:b%84", "urn:example:b%83"]
+        }));
+        assert_eq!(
+            canonicalize(&doc, &ContextLoader::new()).unwrap(),
+            "<urn:example:a%83> <https://example.org/knows> <urn:example:b%83> .\n\
+             <urn:example:a%83> <https://example.org/knows> <urn:example:b%84> .\n"
+        );
+    }
+
     #[test]
     fn json_pointer_tokens_are_escaped() {
         let doc = object(json!({"a/b": {"c~d": 1}}));
