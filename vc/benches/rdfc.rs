@@ -11,8 +11,10 @@
 //! verify of the same diploma next to these.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/interleaved.rs"]
+mod interleaved;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use serde_json::{Map, Value, json};
@@ -21,6 +23,8 @@ use xinlian_did_core::{KeyType, PublicKey, Relationship, SecretKey, StatelessRes
 use xinlian_vc::jsonld::{ContextLoader, canonicalize};
 use xinlian_vc::proof::{ProofExpectations, add_rdfc_proof, verify_rdfc_proof};
 use xinlian_vc::{KeySigner, ProofOptions};
+
+use interleaved::{Op, print_ratios};
 
 struct Setup {
     raw_key: PublicKey,
@@ -194,12 +198,8 @@ fn benches(c: &mut Criterion, s: &Setup) {
     group.finish();
 }
 
-/// A named operation to time.
-type Op = (&'static str, fn(&Setup));
-
-/// Interleaved rounds; the median per-call time of each operation.
 fn ratios(s: &Setup) {
-    let ops: [Op; 7] = [
+    let ops: [Op<Setup>; 7] = [
         ("ed25519 raw verify", raw_verify),
         ("eddsa-rdfc-2022 sign", rdfc_sign),
         ("eddsa-rdfc-2022 verify", rdfc_verify),
@@ -208,31 +208,7 @@ fn ratios(s: &Setup) {
         ("  RDFC of the proof config", canonicalize_proof_config),
         ("eddsa-rdfc-2022 verify, alumni", rdfc_verify_alumni),
     ];
-    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); ops.len()];
-    for _ in 0..15 {
-        for (i, (_, op)) in ops.iter().enumerate() {
-            let start = Instant::now();
-            for _ in 0..50 {
-                op(s);
-            }
-            samples[i].push(start.elapsed() / 50);
-        }
-    }
-    let medians: Vec<Duration> = samples
-        .iter_mut()
-        .map(|v| {
-            v.sort();
-            v[v.len() / 2]
-        })
-        .collect();
-    println!("\nratios to a raw Ed25519 verify of 32 bytes (median of 15 interleaved rounds):");
-    for ((name, _), m) in ops.iter().zip(&medians) {
-        println!(
-            "  {name:<30} {:>9.2} µs  {:>5.2}x",
-            m.as_secs_f64() * 1e6,
-            m.as_secs_f64() / medians[0].as_secs_f64()
-        );
-    }
+    print_ratios("ratios to a raw Ed25519 verify of 32 bytes", s, &ops, 15, 50);
     println!("  target: eddsa-rdfc-2022 verify <= 9.00x");
 }
 

@@ -12,9 +12,11 @@
 //! built elsewhere, on the crates.io originals, is slower than measured here.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../../../vc/benches/support/interleaved.rs"]
+mod interleaved;
+
 use std::collections::HashMap;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use serde_json::{Map, Value, json};
@@ -28,6 +30,8 @@ use xinlian_did_core::{KeyType, PublicKey, Relationship, SecretKey, StatelessRes
 use xinlian_vc::jsonld::{ContextLoader, OPEN_BADGES_V3_0_3_CONTEXT};
 use xinlian_vc::proof::{ProofExpectations, add_rdfc_proof, verify_rdfc_proof};
 use xinlian_vc::{KeySigner, ProofOptions};
+
+use interleaved::{Op, print_ratios};
 
 type SsiResolver = VerificationMethodDIDResolver<AnyDidMethod, AnyMethod>;
 
@@ -129,41 +133,13 @@ fn ssi_verify(s: &Setup) {
     }
 }
 
-/// A named operation to time.
-type Op = (&'static str, fn(&Setup));
-
-/// Interleaved rounds; the median per-call time of each operation.
 fn ratios(s: &Setup) {
-    let ops: [Op; 3] = [
+    let ops: [Op<Setup>; 3] = [
         ("ed25519 raw verify", raw_verify),
         ("Xinlian eddsa-rdfc-2022 verify", xinlian_verify),
         ("ssi eddsa-rdfc-2022 verify", ssi_verify),
     ];
-    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); ops.len()];
-    for _ in 0..15 {
-        for (i, (_, op)) in ops.iter().enumerate() {
-            let start = Instant::now();
-            for _ in 0..20 {
-                op(s);
-            }
-            samples[i].push(start.elapsed() / 20);
-        }
-    }
-    let medians: Vec<Duration> = samples
-        .iter_mut()
-        .map(|v| {
-            v.sort();
-            v[v.len() / 2]
-        })
-        .collect();
-    println!("\nOpen Badges diploma, ratios to a raw Ed25519 verify (median of 15 interleaved rounds):");
-    for ((name, _), m) in ops.iter().zip(&medians) {
-        println!(
-            "  {name:<32} {:>9.2} µs  {:>6.2}x",
-            m.as_secs_f64() * 1e6,
-            m.as_secs_f64() / medians[0].as_secs_f64()
-        );
-    }
+    print_ratios("Open Badges diploma, ratios to a raw Ed25519 verify", s, &ops, 15, 20);
     println!("  target: Xinlian eddsa-rdfc-2022 verify <= 9.00x");
 }
 
