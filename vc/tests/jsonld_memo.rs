@@ -45,27 +45,9 @@ fn same_scoped_context_two_active_contexts() -> Map<String, Value> {
     }))
 }
 
+/// The Open Badges 3.0 diploma of the rdfc benchmarks.
 fn diploma() -> Map<String, Value> {
-    object(json!({
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-        ],
-        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": "did:example:university", "type": ["Profile"], "name": "Example University"},
-        "validFrom": "2026-06-30T00:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:graduate",
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://example.edu/achievements/bsc-physics",
-                "type": ["Achievement"],
-                "name": "Bachelor of Science in Physics",
-                "criteria": {"narrative": "Completed 240 credits including a thesis."}
-            }
-        }
-    }))
+    serde_json::from_str(include_str!("../benches/support/ob-diploma.json")).unwrap()
 }
 
 #[test]
