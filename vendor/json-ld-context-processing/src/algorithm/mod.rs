@@ -85,6 +85,12 @@ where
 	L: Loader,
 	W: WarningHandler<N>,
 {
+	// Only self-contained contexts are ever remembered, and a hit is equal
+	// to the local context, so the (recursive) check is needed on a miss only.
+	let key = options_key(&options);
+	if let Some(hit) = active_context.remembered(local_context, base_url.as_ref(), key) {
+		return Ok(Processed::new(local_context, hit));
+	}
 	if !self_contained(local_context) {
 		return process_context_uncached(
 			env,
@@ -95,10 +101,6 @@ where
 			options,
 		)
 		.await;
-	}
-	let key = options_key(&options);
-	if let Some(hit) = active_context.remembered(local_context, base_url.as_ref(), key) {
-		return Ok(Processed::new(local_context, hit));
 	}
 	let processed = process_context_uncached(
 		env,
