@@ -21,18 +21,16 @@ use std::hint::black_box;
 use criterion::Criterion;
 use serde_json::{Map, Value, json};
 use time::macros::datetime;
-use xinlian_did_core::{KeyType, PublicKey, Relationship, SecretKey, StatelessResolver};
+use xinlian_did_core::{KeyType, Relationship, SecretKey, StatelessResolver};
 use xinlian_vc::jsonld::{ContextLoader, canonicalize};
 use xinlian_vc::proof::{ProofExpectations, add_rdfc_proof, verify_rdfc_proof};
 use xinlian_vc::{KeySigner, ProofOptions};
 
-use interleaved::{Op, print_ratios};
+use interleaved::{Op, RawEd25519, print_ratios};
 use ob_diploma::ob_diploma;
 
 struct Setup {
-    raw_key: PublicKey,
-    raw_message: [u8; 32],
-    raw_signature: Vec<u8>,
+    raw: RawEd25519,
     resolver: StatelessResolver,
     loader: ContextLoader,
     university: KeySigner,
@@ -61,8 +59,6 @@ fn alumni(issuer: &str) -> Map<String, Value> {
 }
 
 fn setup() -> Setup {
-    let raw = SecretKey::generate(KeyType::Ed25519).unwrap();
-    let raw_message = [7u8; 32];
     let university = KeySigner::did_key(SecretKey::generate(KeyType::Ed25519).unwrap()).unwrap();
     // The examples context of the W3C vectors, for the smaller credential.
     let loader = ContextLoader::new()
@@ -83,9 +79,7 @@ fn setup() -> Setup {
     .unwrap();
     let expected = ProofExpectations::new(Relationship::AssertionMethod).at(datetime!(2026-07-01 00:00:00 UTC));
     let s = Setup {
-        raw_signature: raw.sign(&raw_message),
-        raw_key: raw.public_key(),
-        raw_message,
+        raw: RawEd25519::new(),
         resolver: StatelessResolver::new(),
         loader,
         university,
@@ -99,9 +93,7 @@ fn setup() -> Setup {
 }
 
 fn raw_verify(s: &Setup) {
-    s.raw_key
-        .verify(black_box(&s.raw_message), black_box(&s.raw_signature))
-        .unwrap();
+    s.raw.verify();
 }
 
 fn rdfc_sign(s: &Setup) {

@@ -28,20 +28,18 @@ use ssi::claims::vc::v2::JsonCredential;
 use ssi::dids::{AnyDidMethod, VerificationMethodDIDResolver};
 use ssi::verification_methods::AnyMethod;
 use time::macros::datetime;
-use xinlian_did_core::{KeyType, PublicKey, Relationship, SecretKey, StatelessResolver};
+use xinlian_did_core::{KeyType, Relationship, SecretKey, StatelessResolver};
 use xinlian_vc::jsonld::{ContextLoader, OPEN_BADGES_V3_0_3_CONTEXT};
 use xinlian_vc::proof::{ProofExpectations, add_rdfc_proof, verify_rdfc_proof};
 use xinlian_vc::{KeySigner, ProofOptions};
 
-use interleaved::{Op, print_ratios};
+use interleaved::{Op, RawEd25519, print_ratios};
 use ob_diploma::ob_diploma;
 
 type SsiResolver = VerificationMethodDIDResolver<AnyDidMethod, AnyMethod>;
 
 struct Setup {
-    raw_key: PublicKey,
-    raw_message: [u8; 32],
-    raw_signature: Vec<u8>,
+    raw: RawEd25519,
     signed: String,
     loader: ContextLoader,
     resolver: StatelessResolver,
@@ -51,8 +49,6 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let raw = SecretKey::generate(KeyType::Ed25519).unwrap();
-    let raw_message = [7u8; 32];
     let university = KeySigner::did_key(SecretKey::generate(KeyType::Ed25519).unwrap()).unwrap();
     let loader = ContextLoader::new();
     let options = ProofOptions::new().created(datetime!(2026-06-30 12:00:00 UTC));
@@ -64,9 +60,7 @@ fn setup() -> Setup {
     ))
     .unwrap();
     let s = Setup {
-        raw_signature: raw.sign(&raw_message),
-        raw_key: raw.public_key(),
-        raw_message,
+        raw: RawEd25519::new(),
         signed: serde_json::to_string(&Value::Object(signed)).unwrap(),
         loader,
         resolver: StatelessResolver::new(),
@@ -86,9 +80,7 @@ fn setup() -> Setup {
 }
 
 fn raw_verify(s: &Setup) {
-    s.raw_key
-        .verify(black_box(&s.raw_message), black_box(&s.raw_signature))
-        .unwrap();
+    s.raw.verify();
 }
 
 fn xinlian_verify(s: &Setup) {

@@ -33,3 +33,34 @@ pub fn print_ratios<S>(title: &str, setup: &S, ops: &[Op<S>], rounds: usize, cal
         println!("  {name:<32} {:>9.2} µs  {:>6.2}x", median * 1e6, median / medians[0]);
     }
 }
+
+/// The baseline both rdfc benchmarks divide by: a raw Ed25519 verify of a
+/// 32-byte message.
+pub struct RawEd25519 {
+    key: xinlian_did_core::PublicKey,
+    message: [u8; 32],
+    signature: Vec<u8>,
+}
+
+impl RawEd25519 {
+    /// A fresh key and its signature of a fixed message.
+    pub fn new() -> Self {
+        let secret = xinlian_did_core::SecretKey::generate(xinlian_did_core::KeyType::Ed25519).expect("Ed25519 key");
+        let message = [7u8; 32];
+        RawEd25519 {
+            signature: secret.sign(&message),
+            key: secret.public_key(),
+            message,
+        }
+    }
+
+    /// Verifies the signature (it always verifies).
+    pub fn verify(&self) {
+        self.key
+            .verify(
+                std::hint::black_box(&self.message),
+                std::hint::black_box(&self.signature),
+            )
+            .expect("the baseline signature verifies");
+    }
+}
