@@ -81,6 +81,16 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// The signing key is announced as compromised by its controller's
+    /// current DID document (a `CompromisedKey` service): no signature by it
+    /// is accepted, whatever its date.
+    #[error("compromised key {verification_method}: {reason}")]
+    CompromisedKey {
+        /// The verification method (or signer) whose key is compromised.
+        verification_method: String,
+        /// What the verifier found.
+        reason: String,
+    },
     /// A status list credential could not be fetched.
     #[error("cannot fetch {url}: {reason}")]
     Fetch {

@@ -255,12 +255,13 @@ fn issue_revoke_publish_fetch_check() {
 
     let mut lists = StaticStatusLists::new();
     lists.publish(published).unwrap();
-    let fetched = pollster::block_on(lists.fetch(&entry.status_list_credential)).unwrap();
+    let fetched = pollster::block_on(lists.fetch(&entry.status_list_credential, std::time::Instant::now())).unwrap();
     let status = StatusList::from_credential(&fetched).unwrap();
     assert_eq!(status.status_of(&entry).unwrap(), 1);
     assert_eq!(status.status_of(&other).unwrap(), 0);
 
-    let missing = pollster::block_on(lists.fetch("https://uni.example/status/8")).unwrap_err();
+    let missing =
+        pollster::block_on(lists.fetch("https://uni.example/status/8", std::time::Instant::now())).unwrap_err();
     assert!(matches!(missing, Error::Fetch { ref url, .. } if url == "https://uni.example/status/8"));
 }
 

@@ -6,10 +6,11 @@ use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use xinlian_did_core::{Did, DidUrl, PublicKey, Relationship, ResolutionOptions, Resolver};
+use xinlian_did_core::{Did, DidUrl, PublicKey, Relationship, Resolver};
 
 use super::jws::jwt_err;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::proof::{ProofFailureKind, key_as_of};
 
 /// Where a verifier gets the signer's public key.
 #[derive(Clone, Copy)]
@@ -95,11 +96,10 @@ pub struct SigningKey {
 /// credential's issuer, the presentation's holder, an SD-JWT's `iss`), with
 /// `kid` from the header, authorized for `relationship`.
 ///
-/// The signer's DID is resolved as it is now; if `kid` is not (or no
-/// longer) authorized and the token says when it was signed (`iat`,
-/// `signed_at`, Unix seconds), the DID is resolved again as of that time, so
-/// tokens signed before a key rotation keep verifying (as Data Integrity
-/// proofs do with `created`). A DID deactivated now fails either way.
+/// The lookup is "as of" the token's `signed_at` (`iat`, Unix seconds),
+/// exactly as for Data Integrity proofs with `created`, and refuses a key
+/// the signer's current DID document announces as compromised whatever
+/// the date: see `proof::key_as_of` (and the README's "as of" paragraph).
 pub(crate) async fn find_key(
     source: KeySource<'_>,
     kid: Option<&str>,
@@ -156,76 +156,20 @@ pub(crate) async fn find_key(
                     kid.unwrap_or_default()
                 )));
             }
-            // did:key fast path: the document is a function of the key, so
-            // its one method (authorized for everything but key agreement)
-            // is decoded directly instead of building the document.
-            if let Some(url) = &kid_url
-                && did.method() == "key"
-                && url.path().is_none()
-                && url.query().is_none()
-                && url.fragment() == Some(did.method_specific_id())
-                && relationship != Relationship::KeyAgreement
-            {
-                let key = xinlian_did_core::method::key::public_key(&did)?;
-                if key.key_type() != xinlian_did_core::KeyType::X25519 {
-                    return Ok(SigningKey {
-                        key,
-                        verification_method: Some(url.as_str().to_owned()),
-                    });
-                }
-            }
-            let mut resolution = resolver.resolve(&did, &ResolutionOptions::default()).await?;
-            if resolution.document_metadata.is_deactivated() {
-                return Err(jwt_err(format!("{signer_id} is deactivated")));
-            }
-            if let (Some(url), Some(at)) = (&kid_url, signed_at)
-                && resolution
-                    .document
-                    .authorized_method(url.as_str(), relationship)
-                    .is_none()
-                && let Ok(at) = time::OffsetDateTime::from_unix_timestamp(at)
-                && let Ok(version_time) = at.format(&time::format_description::well_known::Rfc3339)
-            {
-                let options = ResolutionOptions {
-                    version_time: Some(version_time),
-                    ..Default::default()
-                };
-                if let Ok(historical) = resolver.resolve(&did, &options).await
-                    && historical
-                        .document
-                        .authorized_method(url.as_str(), relationship)
-                        .is_some()
-                {
-                    resolution = historical;
-                }
-            }
-            let document = &resolution.document;
-            let method = match &kid_url {
-                Some(url) => document.authorized_method(url.as_str(), relationship).ok_or_else(|| {
-                    jwt_err(format!(
-                        "header kid {url} is not authorized for {} by {signer_id}",
-                        relationship.as_str()
-                    ))
-                })?,
-                None => match document.methods_for(relationship).as_slice() {
-                    [only] => *only,
-                    methods => {
-                        return Err(jwt_err(format!(
-                            "header has no kid and {signer_id} has {} {} methods; a kid is needed",
-                            methods.len(),
-                            relationship.as_str()
-                        )));
-                    }
-                },
-            };
-            let key = method.public_key()?;
-            let vm = document
-                .absolute_id(&method.id)
-                .map(|u| u.as_str().to_owned())
-                .unwrap_or_else(|_| method.id.clone());
+            let at = signed_at.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok());
+            let method = kid_url.as_ref().map(|u| u.as_str());
+            let found = key_as_of(resolver, &did, method, relationship, at)
+                .await
+                .map_err(|failure| match failure.kind {
+                    ProofFailureKind::CompromisedKey => Error::CompromisedKey {
+                        verification_method: method.unwrap_or(signer_id).to_owned(),
+                        reason: failure.detail,
+                    },
+                    _ => jwt_err(failure.detail),
+                })?;
             Ok(SigningKey {
-                key,
-                verification_method: Some(vm),
+                key: found.key,
+                verification_method: Some(found.method_id),
             })
         }
     }

@@ -21,7 +21,14 @@ pub(crate) trait Stage<T> {
 
 impl<T> Stage<T> for Result<T, Error> {
     fn stage(self, check: Check, code: &'static str) -> Result<T, Failure> {
-        self.map_err(|error| Failure { check, code, error })
+        self.map_err(|error| {
+            // A compromised key has its own code, whichever step met it.
+            let code = match error {
+                Error::CompromisedKey { .. } => codes::COMPROMISED_KEY,
+                _ => code,
+            };
+            Failure { check, code, error }
+        })
     }
 }
 
@@ -79,8 +86,9 @@ pub(crate) fn build_report(
 /// model), key authorization, proof (the JWS signature) and validity period.
 /// Returns the credential when every check that ran passed.
 ///
-/// Status, schema and trust are reported as skipped: the verify module's
-/// checks for them take a Data Integrity path today.
+/// Status, schema and trust are reported as skipped here;
+/// [`verify_any`](crate::verify::verify_any) runs them (the same checks as
+/// for every format) once everything here passed.
 pub async fn verify_vc_jwt_report(
     jwt: &str,
     keys: super::KeySource<'_>,
@@ -113,13 +121,15 @@ pub async fn verify_vc_jwt_report(
         None => None,
     };
     let has = |name: &str| credential.as_ref().is_some_and(|c| c.get(name).is_some());
-    let status_note = if has("credentialStatus") {
-        "credentialStatus is present but not checked: status checks are not wired to JWT-secured credentials yet"
+    // `verify_any` replaces these with the real checks once every check
+    // above passed; until then nothing is fetched.
+    let status_note = if has("credentialStatus") || credential.is_none() {
+        "not run: status is checked only once the proof verifies, so nothing was fetched"
     } else {
         "the credential has no credentialStatus"
     };
-    let schema_note = if has("credentialSchema") {
-        "credentialSchema is present but not checked for JWT-secured credentials yet"
+    let schema_note = if has("credentialSchema") || credential.is_none() {
+        "not run: schemas are checked only once the proof verifies, so nothing was fetched"
     } else {
         "the credential has no credentialSchema"
     };

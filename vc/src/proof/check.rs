@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
-use xinlian_did_core::{DidUrl, KeyType, PublicKey, Relationship, ResolutionOptions, Resolver};
+use xinlian_did_core::{DidUrl, PublicKey, Relationship, Resolver};
 
 use super::{
     Cryptosuite, DATA_INTEGRITY_PROOF, DataIntegrityProof, chained_proofs, decode_proof_value,
@@ -107,6 +107,10 @@ pub enum ProofFailureKind {
     ChallengeMismatch,
     /// The `domain` is missing or does not include the expected one.
     DomainMismatch,
+    /// The key is announced as compromised by its controller's current DID
+    /// document (a `CompromisedKey` service): refused whatever the proof's
+    /// date.
+    CompromisedKey,
 }
 
 impl ProofFailureKind {
@@ -120,7 +124,8 @@ impl ProofFailureKind {
             | K::Deactivated
             | K::MethodNotFound
             | K::MethodNotAuthorized
-            | K::InvalidKey => Check::KeyAuthorization,
+            | K::InvalidKey
+            | K::CompromisedKey => Check::KeyAuthorization,
             K::ChallengeMismatch => Check::Challenge,
             K::DomainMismatch => Check::Domain,
             _ => Check::Proof,
@@ -140,6 +145,7 @@ impl ProofFailureKind {
             K::MethodNotAuthorized => codes::INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD,
             K::ChallengeMismatch => codes::INVALID_CHALLENGE_ERROR,
             K::DomainMismatch => codes::INVALID_DOMAIN_ERROR,
+            K::CompromisedKey => codes::COMPROMISED_KEY,
             _ => codes::PROOF_VERIFICATION_ERROR,
         }
     }
@@ -155,7 +161,7 @@ pub struct ProofFailure {
 }
 
 impl ProofFailure {
-    fn new(kind: ProofFailureKind, detail: impl Into<String>) -> ProofFailure {
+    pub(crate) fn new(kind: ProofFailureKind, detail: impl Into<String>) -> ProofFailure {
         ProofFailure {
             kind,
             detail: detail.into(),
@@ -497,110 +503,22 @@ fn check_challenge_and_domain(
 /// Finds the public key of `verification_method` and checks it is
 /// authorized for `purpose`. Returns the key and its controller DID.
 ///
-/// The DID is resolved as it is now. If the method is not (or no longer)
-/// in the current document and the proof says when it was `created`, the
-/// DID is resolved again as of that time (`versionTime`), so credentials
-/// signed before a key rotation keep verifying; a DID that is deactivated
-/// now fails either way.
+/// The lookup is "as of" the proof's `created`, with compromised keys
+/// refused whatever the date: see [`super::key_as_of::key_as_of`].
 pub(crate) async fn resolve_key(
     verification_method: &str,
     purpose: Relationship,
     resolver: &dyn Resolver,
     created: Option<time::OffsetDateTime>,
 ) -> Result<(PublicKey, String), ProofFailure> {
-    use ProofFailureKind as K;
     let url = DidUrl::parse(verification_method).map_err(|e| {
         ProofFailure::new(
-            K::InvalidVerificationMethodUrl,
+            ProofFailureKind::InvalidVerificationMethodUrl,
             format!("verificationMethod {verification_method:?} is not a DID URL: {e}"),
         )
     })?;
-    let did = url.did();
-
-    // did:key fast path: the document is a function of the key.
-    if did.method() == "key"
-        && url.path().is_none()
-        && url.query().is_none()
-        && url.fragment() == Some(did.method_specific_id())
-    {
-        let key = xinlian_did_core::method::key::public_key(&did)
-            .map_err(|e| ProofFailure::new(K::ResolutionFailed, format!("{did} does not resolve: {e}")))?;
-        let authorized = match key.key_type() {
-            KeyType::X25519 => purpose == Relationship::KeyAgreement,
-            KeyType::Ed25519 => purpose != Relationship::KeyAgreement,
-            _ => true,
-        };
-        if !authorized {
-            return Err(not_authorized(verification_method, purpose));
-        }
-        return Ok((key, did.into_string()));
-    }
-
-    let resolve = |options: ResolutionOptions| {
-        let did = did.clone();
-        async move {
-            resolver
-                .resolve(&did, &options)
-                .await
-                .map_err(|e| ProofFailure::new(K::ResolutionFailed, format!("{did} does not resolve: {e}")))
-        }
-    };
-    let mut resolution = resolve(ResolutionOptions::default()).await?;
-    if resolution.document_metadata.is_deactivated() {
-        return Err(ProofFailure::new(K::Deactivated, format!("{did} is deactivated")));
-    }
-    let rotated_out = resolution
-        .document
-        .authorized_method(verification_method, purpose)
-        .is_none();
-    if let (true, Some(at)) = (rotated_out, created) {
-        let version_time = super::format_date_time(at);
-        let options = ResolutionOptions {
-            version_time: Some(version_time),
-            ..Default::default()
-        };
-        if let Ok(historical) = resolve(options).await
-            && historical
-                .document
-                .authorized_method(verification_method, purpose)
-                .is_some()
-        {
-            resolution = historical;
-        }
-    }
-    let document = &resolution.document;
-    if document.id != did {
-        return Err(ProofFailure::new(
-            K::ControllerDocumentIdMismatch,
-            format!("resolving {did} returned the document of {}", document.id),
-        ));
-    }
-    let method = match document.authorized_method(verification_method, purpose) {
-        Some(m) => m,
-        None if document.verification_method(verification_method).is_some() => {
-            return Err(not_authorized(verification_method, purpose));
-        }
-        None => {
-            return Err(ProofFailure::new(
-                K::MethodNotFound,
-                format!("{did}'s DID document has no verification method {verification_method}"),
-            ));
-        }
-    };
-    let key = method
-        .public_key()
-        .map_err(|e| ProofFailure::new(K::InvalidKey, format!("verification method {verification_method}: {e}")))?;
-    Ok((key, did.into_string()))
-}
-
-fn not_authorized(verification_method: &str, purpose: Relationship) -> ProofFailure {
-    ProofFailure::new(
-        ProofFailureKind::MethodNotAuthorized,
-        format!(
-            "verification method {verification_method} is not authorized for {}",
-            purpose.as_str()
-        ),
-    )
+    let found = super::key_as_of::key_as_of(resolver, &url.did(), Some(verification_method), purpose, created).await?;
+    Ok((found.key, found.controller))
 }
 
 /// The reason of a proof error without its path (the caller adds a fuller
@@ -614,7 +532,7 @@ fn error_reason(e: &Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use xinlian_did_core::{Did, SecretKey, StatelessResolver};
+    use xinlian_did_core::{Did, KeyType, ResolutionOptions, SecretKey, StatelessResolver};
 
     use super::*;
 

@@ -2,6 +2,7 @@
 //! in-memory implementation for tests and offline use.
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use async_trait::async_trait;
 
@@ -10,15 +11,22 @@ use crate::{Credential, Error, Result};
 /// Fetches the status list credential published at a URL.
 ///
 /// Implementations do the I/O (HTTP, a cache, a local store); this crate
-/// does none. Checking the fetched credential's proof is the verifier's job.
+/// does none. One that goes to the network must use an SSRF-guarded client
+/// (the resolver crate's `GuardedFetch`) and give up at `deadline`.
+/// Checking the fetched credential (its proof, that its issuer is the
+/// credential's, its purpose and validity period) is the verifier's job.
+///
+/// The verifier calls it only once the credential's proofs have verified.
 #[async_trait]
 pub trait StatusListFetcher: Send + Sync {
-    /// The credential at `url`.
+    /// The credential at `url`, obtained before `deadline`: the one
+    /// deadline every fetch of a verification shares
+    /// ([`Policy::fetch_deadline`](crate::verify::Policy::fetch_deadline)).
     ///
     /// # Errors
     ///
-    /// [`Error::Fetch`] when it cannot be obtained.
-    async fn fetch(&self, url: &str) -> Result<Credential>;
+    /// [`Error::Fetch`] when it cannot be obtained (in time).
+    async fn fetch(&self, url: &str, deadline: Instant) -> Result<Credential>;
 }
 
 /// A [`StatusListFetcher`] over credentials held in memory, by URL.
@@ -55,7 +63,7 @@ impl StaticStatusLists {
 
 #[async_trait]
 impl StatusListFetcher for StaticStatusLists {
-    async fn fetch(&self, url: &str) -> Result<Credential> {
+    async fn fetch(&self, url: &str, _deadline: Instant) -> Result<Credential> {
         self.lists.get(url).cloned().ok_or_else(|| Error::Fetch {
             url: url.into(),
             reason: "no status list is published at this URL".into(),

@@ -5,9 +5,10 @@
 use serde_json::{Map, Value, json};
 use xinlian_did_core::Resolver;
 
-use super::credential::status_schema_trust;
+use super::credential::{FetchGate, check_credential_into, status_schema_trust};
+use super::presentation::check_presentation_into;
 use super::report::{Check, CheckOutcome, Outcome, VerificationReport};
-use super::{Policy, verify_credential, verify_presentation};
+use super::{Policy, codes};
 use crate::credential::{CREDENTIALS_V2_CONTEXT, Credential, Presentation};
 use crate::jose::{JwtVerifyOptions, KeySource, verify_vc_jwt_report, verify_vp_jwt};
 use crate::sd_jwt::{KeyBindingCheck, SdJwtVerifyOptions, verify_sd_jwt_report};
@@ -27,6 +28,52 @@ pub enum SecuredFormat {
 
 const ENVELOPED_PREFIXES: [&str; 2] = ["data:application/vc+jwt,", "data:application/vc+sd-jwt,"];
 
+/// The members an `EnvelopedVerifiableCredential` may have: everything a
+/// verifier could show must come from the enveloped (signed) content.
+const ENVELOPE_MEMBERS: [&str; 3] = ["@context", "id", "type"];
+
+/// The enveloped content of a JSON object whose `id` is a `data:` URL of a
+/// vc+jwt or vc+sd-jwt: `None` when the object is not an envelope,
+/// `Some(Err(_))` with the reason when it is one that cannot be trusted as
+/// shown (members beside `@context`, `id` and `type`, which nothing signs,
+/// or content that is not a compact credential JWT / SD-JWT).
+pub(crate) fn enveloped_content(object: &Map<String, Value>) -> Option<std::result::Result<&str, String>> {
+    let id = object.get("id").and_then(Value::as_str)?;
+    let inner = ENVELOPED_PREFIXES.iter().find_map(|p| id.strip_prefix(p))?;
+    let extra: Vec<&str> = object
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !ENVELOPE_MEMBERS.contains(k))
+        .collect();
+    if !extra.is_empty() {
+        return Some(Err(format!(
+            "an enveloped credential may only have @context, id and type; {} beside the signed content \
+             cannot be verified and is refused",
+            extra.join(", ")
+        )));
+    }
+    let compact = matches!(detect_format(inner), Ok(SecuredFormat::Jwt | SecuredFormat::SdJwt));
+    if !compact || jwt_typ(inner).as_deref() == Some("vp+jwt") {
+        return Some(Err(
+            "an enveloped credential must envelop a compact vc+jwt or vc+sd-jwt credential".to_owned(),
+        ));
+    }
+    Some(Ok(inner))
+}
+
+/// Verifies the content of an envelope (see [`enveloped_content`]) into a
+/// report: only the enveloped credential is checked and reported.
+pub(crate) async fn verify_enveloped(
+    object: &Map<String, Value>,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+    fetch: FetchGate,
+) -> Option<VerificationReport> {
+    Some(match enveloped_content(object)? {
+        Ok(inner) => verify_compact(inner, resolver, policy, fetch).await,
+        Err(reason) => structure_failure(reason),
+    })
+}
 /// Finds the format of `input` without verifying anything.
 ///
 /// # Errors
@@ -61,26 +108,42 @@ fn structure_failure(detail: String) -> VerificationReport {
     let mut report = VerificationReport::default();
     report.push(CheckOutcome::failed(
         Check::Structure,
-        super::codes::MALFORMED_VALUE_ERROR,
+        codes::MALFORMED_VALUE_ERROR,
         detail,
     ));
     report
 }
 
 /// Replaces the skipped status/schema/trust outcomes of a JWT report with
-/// the real checks of the decoded credential.
+/// the real checks of the decoded credential (which passed its proof
+/// checks: the JWT report hands a credential back only then).
 async fn complete(
     mut report: VerificationReport,
     credential: &Credential,
     resolver: &dyn Resolver,
     policy: &Policy,
+    fetch: FetchGate,
 ) -> VerificationReport {
     report.checks.retain(|c| {
         !(matches!(c.check, Check::Status | Check::Schema | Check::Trust) && c.outcome == Outcome::Skipped)
     });
     report
         .checks
-        .extend(status_schema_trust(credential, resolver, policy).await);
+        .extend(status_schema_trust(credential, resolver, policy, fetch).await);
+    report
+}
+
+/// Adds "not run" status and schema outcomes to a report whose proof did
+/// not verify and that has none: nothing was fetched.
+fn note_not_fetched(mut report: VerificationReport) -> VerificationReport {
+    for check in [Check::Status, Check::Schema] {
+        if report.outcomes(check).next().is_none() {
+            report.push(CheckOutcome::skipped(
+                check,
+                "not run: the proof did not verify, so nothing was fetched",
+            ));
+        }
+    }
     report
 }
 
@@ -131,11 +194,20 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
 /// error; anything that is recognisably a credential gets a report, and a
 /// credential that breaks the data model gets a failed Structure check.
 ///
+/// An `EnvelopedVerifiableCredential` is verified by what it envelops; one
+/// with members beside `@context`, `id` and `type` (claims nothing signs)
+/// fails the Structure check. Nothing is fetched before the proofs verify,
+/// and all fetches share one deadline ([`Policy::fetch_deadline`]).
+///
 /// # Errors
 ///
 /// [`Error::Structure`] when the input is not a credential in any format.
 pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -> Result<VerificationReport> {
     let text = input.trim();
+    let fetch = FetchGate {
+        deadline: policy.deadline_from_now(),
+        allowed: true,
+    };
     match detect_format(text)? {
         SecuredFormat::DataIntegrity => {
             let value: Value = serde_json::from_str(text).map_err(|e| Error::Structure {
@@ -143,82 +215,88 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
                 path: String::new(),
                 reason: format!("not JSON: {e}"),
             })?;
-            // An enveloped credential: verify what it envelops.
-            if let Some(id) = value.get("id").and_then(Value::as_str)
-                && let Some(inner) = ENVELOPED_PREFIXES.iter().find_map(|p| id.strip_prefix(p))
+            if let Some(object) = value.as_object()
+                && let Some(report) = verify_enveloped(object, resolver, policy, fetch).await
             {
-                return Box::pin(verify_any(inner, resolver, policy)).await;
+                return Ok(report);
             }
             let is_presentation = value.get("type").is_some_and(|t| {
                 t == "VerifiablePresentation"
                     || t.as_array()
                         .is_some_and(|a| a.iter().any(|x| x == "VerifiablePresentation"))
             });
-            Ok(if is_presentation {
+            let mut report = VerificationReport::default();
+            if is_presentation {
                 match Presentation::from_value(value) {
-                    Ok(p) => verify_presentation(&p, resolver, policy).await,
-                    Err(e) => structure_failure(e.to_string()),
+                    Ok(p) => Box::pin(check_presentation_into(&mut report, &p, resolver, policy, fetch)).await,
+                    Err(e) => return Ok(structure_failure(e.to_string())),
                 }
             } else {
                 match Credential::from_value(value) {
-                    Ok(c) => verify_credential(&c, resolver, policy).await,
-                    Err(e) => structure_failure(e.to_string()),
+                    Ok(c) => check_credential_into(&mut report, &c, resolver, policy, "", fetch).await,
+                    Err(e) => return Ok(structure_failure(e.to_string())),
                 }
-            })
+            }
+            Ok(report)
         }
-        SecuredFormat::Jwt => {
-            let typ = jwt_typ(text);
-            if typ.as_deref() == Some("vp+jwt") {
-                let options = JwtVerifyOptions {
-                    now: Some(policy.now().unix_timestamp()),
-                    leeway: policy.clock_skew.whole_seconds(),
-                    audience: policy.domain.clone(),
-                    nonce: policy.challenge.clone(),
-                    ..JwtVerifyOptions::default()
-                };
-                let mut report = VerificationReport::default();
-                match verify_vp_jwt(text, KeySource::Resolver(resolver), &options).await {
-                    Ok(vp) => {
-                        report.push(CheckOutcome::passed(
-                            Check::Proof,
-                            format!("vp+jwt and its {} credential(s) verified", vp.credentials.len()),
-                        ));
-                        for (i, c) in vp.credentials.iter().enumerate() {
-                            if let Ok(credential) = Credential::from_value(c.credential.clone()) {
-                                for mut o in status_schema_trust(&credential, resolver, policy).await {
-                                    o.detail = format!("verifiableCredential[{i}]: {}", o.detail);
-                                    report.push(o);
-                                }
-                            }
+        SecuredFormat::Jwt | SecuredFormat::SdJwt => Ok(verify_compact(text, resolver, policy, fetch).await),
+    }
+}
+
+/// Verifies a compact JWT (vc+jwt, VC 1.1 JWT, vp+jwt) or SD-JWT.
+async fn verify_compact(text: &str, resolver: &dyn Resolver, policy: &Policy, fetch: FetchGate) -> VerificationReport {
+    if detect_format(text).ok() == Some(SecuredFormat::SdJwt) {
+        let mut options = SdJwtVerifyOptions::default();
+        options.jwt.now = Some(policy.now().unix_timestamp());
+        options.jwt.leeway = policy.clock_skew.whole_seconds();
+        if let (Some(aud), Some(nonce)) = (&policy.domain, &policy.challenge) {
+            options.key_binding = Some(KeyBindingCheck::new(aud.clone(), nonce.clone()));
+        }
+        let (report, verified) = verify_sd_jwt_report(text, KeySource::Resolver(resolver), &options).await;
+        return match verified.as_ref().and_then(|v| sd_jwt_as_credential(&v.claims)) {
+            Some(c) => complete(report, &c, resolver, policy, fetch).await,
+            None => note_not_fetched(report),
+        };
+    }
+    if jwt_typ(text).as_deref() == Some("vp+jwt") {
+        let options = JwtVerifyOptions {
+            now: Some(policy.now().unix_timestamp()),
+            leeway: policy.clock_skew.whole_seconds(),
+            audience: policy.domain.clone(),
+            nonce: policy.challenge.clone(),
+            ..JwtVerifyOptions::default()
+        };
+        let mut report = VerificationReport::default();
+        match verify_vp_jwt(text, KeySource::Resolver(resolver), &options).await {
+            Ok(vp) => {
+                report.push(CheckOutcome::passed(
+                    Check::Proof,
+                    format!("vp+jwt and its {} credential(s) verified", vp.credentials.len()),
+                ));
+                for (i, c) in vp.credentials.iter().enumerate() {
+                    if let Ok(credential) = Credential::from_value(c.credential.clone()) {
+                        for mut o in status_schema_trust(&credential, resolver, policy, fetch).await {
+                            o.detail = format!("verifiableCredential[{i}]: {}", o.detail);
+                            report.push(o);
                         }
                     }
-                    Err(e) => report.push(CheckOutcome::failed(
-                        Check::Proof,
-                        super::codes::CRYPTOGRAPHIC_SECURITY_ERROR,
-                        e.to_string(),
-                    )),
                 }
-                return Ok(report);
             }
-            let (report, credential) = verify_vc_jwt_report(text, KeySource::Resolver(resolver), policy).await;
-            Ok(match credential {
-                Some(c) => complete(report, &c, resolver, policy).await,
-                None => report,
-            })
-        }
-        SecuredFormat::SdJwt => {
-            let mut options = SdJwtVerifyOptions::default();
-            options.jwt.now = Some(policy.now().unix_timestamp());
-            options.jwt.leeway = policy.clock_skew.whole_seconds();
-            if let (Some(aud), Some(nonce)) = (&policy.domain, &policy.challenge) {
-                options.key_binding = Some(KeyBindingCheck::new(aud.clone(), nonce.clone()));
+            Err(e) => {
+                report.push(CheckOutcome::failed(
+                    Check::Proof,
+                    codes::CRYPTOGRAPHIC_SECURITY_ERROR,
+                    e.to_string(),
+                ));
+                report = note_not_fetched(report);
             }
-            let (report, verified) = verify_sd_jwt_report(text, KeySource::Resolver(resolver), &options).await;
-            Ok(match verified.as_ref().and_then(|v| sd_jwt_as_credential(&v.claims)) {
-                Some(c) => complete(report, &c, resolver, policy).await,
-                None => report,
-            })
         }
+        return report;
+    }
+    let (report, credential) = verify_vc_jwt_report(text, KeySource::Resolver(resolver), policy).await;
+    match credential {
+        Some(c) => complete(report, &c, resolver, policy, fetch).await,
+        None => report,
     }
 }
 

@@ -56,6 +56,19 @@ pub const STATUS_VERIFICATION_ERROR: &str = "https://www.w3.org/ns/credentials/s
 /// Bitstring Status List: the index is outside the list.
 pub const STATUS_LIST_LENGTH_ERROR: &str = "https://www.w3.org/ns/credentials/status-list#STATUS_LIST_LENGTH_ERROR";
 
+/// Xinlian: the status list credential is issued by someone other than the
+/// credential's issuer (and the policy does not accept that issuer's lists,
+/// see [`Policy::allow_status_list_issuer`](super::Policy::allow_status_list_issuer)).
+pub const STATUS_LIST_ISSUER_MISMATCH: &str = "urn:xinlian:problem:STATUS_LIST_ISSUER_MISMATCH";
+/// Xinlian: the status list's `statusPurpose` is not the entry's.
+pub const STATUS_PURPOSE_MISMATCH: &str = "urn:xinlian:problem:STATUS_PURPOSE_MISMATCH";
+/// Xinlian: the status list credential has expired or is not valid yet.
+pub const STATUS_LIST_VALIDITY_PERIOD: &str = "urn:xinlian:problem:STATUS_LIST_VALIDITY_PERIOD";
+/// Xinlian: the proof's key is announced as compromised by its controller's
+/// current DID document (a `CompromisedKey` service); every proof by it is
+/// refused, whatever its date.
+pub const COMPROMISED_KEY: &str = "urn:xinlian:problem:COMPROMISED_KEY";
+
 /// Xinlian: the credential is revoked.
 pub const REVOKED: &str = "urn:xinlian:problem:REVOKED";
 /// Xinlian: the credential is suspended.

@@ -1,6 +1,6 @@
 //! Credential verification.
 
-use std::collections::HashMap;
+use std::time::Instant;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -8,10 +8,10 @@ use xinlian_did_core::{Relationship, Resolver};
 
 use super::codes;
 use super::policy::Policy;
-use super::report::{Check, CheckOutcome, VerificationReport};
+use super::report::{Check, CheckOutcome, Outcome, VerificationReport};
+use super::status::status;
 use crate::credential::Credential;
 use crate::proof::{ProofExpectations, ProofOutcome, did_of, format_date_time, verify_proofs};
-use crate::status::{StatusList, StatusPurpose, status_list_entries};
 use crate::trust::find_accreditation;
 
 /// Verifies a credential: structure, each proof, key authorization (the
@@ -23,14 +23,42 @@ use crate::trust::find_accreditation;
 /// In a proof set every proof must verify and at least one must be the
 /// issuer's; proofs by others (co-signers, notaries) are reported as
 /// warnings under key authorization.
+///
+/// Status lists and schemas are fetched only once the proofs and key
+/// authorization passed (otherwise those checks are reported as not run),
+/// all before one deadline ([`Policy::fetch_deadline`]).
 pub async fn verify_credential(
     credential: &Credential,
     resolver: &dyn Resolver,
     policy: &Policy,
 ) -> VerificationReport {
     let mut report = VerificationReport::default();
-    check_credential_into(&mut report, credential, resolver, policy, "").await;
+    let fetch = FetchGate {
+        deadline: policy.deadline_from_now(),
+        allowed: true,
+    };
+    check_credential_into(&mut report, credential, resolver, policy, "", fetch).await;
     report
+}
+
+/// Whether a check may fetch (status lists, schemas), and until when.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FetchGate {
+    /// The one deadline of the whole verification.
+    pub(crate) deadline: Instant,
+    /// False when an enclosing proof (a presentation's) did not verify.
+    pub(crate) allowed: bool,
+}
+
+/// Whether every proof outcome passed: at least one proof, no failed proof
+/// or key authorization, no proof left unchecked.
+pub(crate) fn proofs_passed(outcomes: &[CheckOutcome]) -> bool {
+    let mut proofs = outcomes.iter().filter(|o| o.check == Check::Proof).peekable();
+    proofs.peek().is_some()
+        && outcomes.iter().all(|o| {
+            !matches!(o.check, Check::Proof | Check::KeyAuthorization)
+                || matches!(o.outcome, Outcome::Passed | Outcome::Warning)
+        })
 }
 
 /// Runs every check of `credential` into `report`, each detail prefixed with
@@ -41,6 +69,7 @@ pub(crate) async fn check_credential_into(
     resolver: &dyn Resolver,
     policy: &Policy,
     prefix: &str,
+    fetch: FetchGate,
 ) {
     let now = policy.now();
     let mut add = |mut outcome: CheckOutcome| {
@@ -64,26 +93,33 @@ pub(crate) async fn check_credential_into(
         ..ProofExpectations::new(Relationship::AssertionMethod)
     };
     let outcomes = verify_proofs(credential.as_object(), resolver, &expected).await;
-    for outcome in proof_outcomes(&outcomes, credential.issuer_id(), "issuer") {
+    let proof_checks = proof_outcomes(&outcomes, credential.issuer_id(), "issuer");
+    let fetch = FetchGate {
+        allowed: fetch.allowed && proofs_passed(&proof_checks),
+        ..fetch
+    };
+    for outcome in proof_checks {
         add(outcome);
     }
 
     add(validity_period(credential, now, policy));
-    for outcome in status_schema_trust(credential, resolver, policy).await {
+    for outcome in status_schema_trust(credential, resolver, policy, fetch).await {
         add(outcome);
     }
 }
 
 /// The status, schema and trust checks of a credential, whatever secured it
-/// (Data Integrity here; JWT formats in [`super::any`]).
+/// (Data Integrity here; JWT formats in [`super::any`]). Status lists and
+/// schemas are fetched only when `fetch.allowed` (the proofs verified).
 pub(crate) async fn status_schema_trust(
     credential: &Credential,
     resolver: &dyn Resolver,
     policy: &Policy,
+    fetch: FetchGate,
 ) -> Vec<CheckOutcome> {
     let now = policy.now();
-    let mut out = status(credential, resolver, policy, now).await;
-    out.extend(schema(credential, policy).await);
+    let mut out = status(credential, resolver, policy, now, fetch.deadline, fetch.allowed).await;
+    out.extend(schema(credential, policy, fetch).await);
     out.push(trust(credential, policy, now));
     out
 }
@@ -201,150 +237,18 @@ fn validity_period(credential: &Credential, now: OffsetDateTime, policy: &Policy
     CheckOutcome::passed(Check::ValidityPeriod, detail)
 }
 
-async fn status(
-    credential: &Credential,
-    resolver: &dyn Resolver,
-    policy: &Policy,
-    now: OffsetDateTime,
-) -> Vec<CheckOutcome> {
-    let entries = match status_list_entries(credential) {
-        Ok(e) => e,
-        Err(e) => {
-            return vec![CheckOutcome::failed(
-                Check::Status,
-                codes::MALFORMED_VALUE_ERROR,
-                e.to_string(),
-            )];
-        }
-    };
-    if entries.is_empty() {
-        let detail = if credential.status_entries().is_empty() {
-            "the credential has no credentialStatus"
-        } else {
-            "no credentialStatus entry is a BitstringStatusListEntry"
-        };
-        return vec![CheckOutcome::skipped(Check::Status, detail)];
-    }
-    let Some(fetcher) = &policy.status_fetcher else {
-        return vec![CheckOutcome::skipped(
-            Check::Status,
-            format!(
-                "{} status entr(ies) not checked: the policy has no status list fetcher",
-                entries.len()
-            ),
-        )];
-    };
-    let mut lists: HashMap<String, Result<StatusList, CheckOutcome>> = HashMap::new();
-    let mut out = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        let url = &entry.status_list_credential;
-        if !lists.contains_key(url) {
-            let loaded = load_status_list(fetcher.as_ref(), url, resolver, policy, now).await;
-            lists.insert(url.clone(), loaded);
-        }
-        let list = match lists.get(url) {
-            Some(Ok(list)) => list,
-            Some(Err(failure)) => {
-                out.push(failure.clone());
-                continue;
-            }
-            None => continue,
-        };
-        let where_ = format!(
-            "{} index {} ({})",
-            url,
-            entry.status_list_index,
-            entry.status_purpose.as_str()
-        );
-        out.push(match list.status_of(entry) {
-            Err(e) => CheckOutcome::failed(Check::Status, codes::STATUS_LIST_LENGTH_ERROR, format!("{where_}: {e}")),
-            Ok(0) => CheckOutcome::passed(Check::Status, format!("{where_}: not set")),
-            Ok(value) => match entry.status_purpose {
-                StatusPurpose::Revocation => CheckOutcome::failed(
-                    Check::Status,
-                    codes::REVOKED,
-                    format!("{where_}: the credential is revoked"),
-                ),
-                StatusPurpose::Suspension => CheckOutcome::failed(
-                    Check::Status,
-                    codes::SUSPENDED,
-                    format!("{where_}: the credential is suspended"),
-                ),
-                other => CheckOutcome::warning(
-                    Check::Status,
-                    codes::STATUS_NOTICE,
-                    format!("{where_}: status {value} for purpose {}", other.as_str()),
-                ),
-            },
-        });
-    }
-    out
-}
-
-/// Fetches a status list credential and checks it: its proofs verify with
-/// its issuer's keys and it is within its validity period.
-async fn load_status_list(
-    fetcher: &dyn crate::status::StatusListFetcher,
-    url: &str,
-    resolver: &dyn Resolver,
-    policy: &Policy,
-    now: OffsetDateTime,
-) -> Result<StatusList, CheckOutcome> {
-    let fail = |code: &str, detail: String| CheckOutcome::failed(Check::Status, code, detail);
-    let list_credential = fetcher
-        .fetch(url)
-        .await
-        .map_err(|e| fail(codes::STATUS_RETRIEVAL_ERROR, format!("status list {url}: {e}")))?;
-    let expected = ProofExpectations {
-        now: Some(now),
-        clock_skew: policy.clock_skew,
-        ..ProofExpectations::new(Relationship::AssertionMethod)
-    };
-    let outcomes = verify_proofs(list_credential.as_object(), resolver, &expected).await;
-    if outcomes.is_empty() {
-        return Err(fail(
-            codes::STATUS_VERIFICATION_ERROR,
-            format!("status list {url} has no proof"),
-        ));
-    }
-    let issuer = did_of(list_credential.issuer_id());
-    for o in &outcomes {
-        if let Some(f) = o.failures.first() {
-            return Err(fail(
-                codes::STATUS_VERIFICATION_ERROR,
-                format!("status list {url}: proof {} does not verify: {}", o.index, f.detail),
-            ));
-        }
-    }
-    if !outcomes.iter().any(|o| o.controller.as_deref() == Some(issuer)) {
-        return Err(fail(
-            codes::STATUS_VERIFICATION_ERROR,
-            format!("status list {url} is not signed by its issuer {issuer}"),
-        ));
-    }
-    let skew = policy.clock_skew;
-    if list_credential.valid_until().is_some_and(|t| t <= now - skew) {
-        return Err(fail(
-            codes::STATUS_VERIFICATION_ERROR,
-            format!("status list {url} has expired"),
-        ));
-    }
-    if list_credential.valid_from().is_some_and(|t| t > now + skew) {
-        return Err(fail(
-            codes::STATUS_VERIFICATION_ERROR,
-            format!("status list {url} is not valid yet"),
-        ));
-    }
-    StatusList::from_credential(&list_credential)
-        .map_err(|e| fail(codes::STATUS_VERIFICATION_ERROR, format!("status list {url}: {e}")))
-}
-
-async fn schema(credential: &Credential, policy: &Policy) -> Vec<CheckOutcome> {
+async fn schema(credential: &Credential, policy: &Policy, fetch: FetchGate) -> Vec<CheckOutcome> {
     let schemas = credential.schemas();
     if schemas.is_empty() {
         return vec![CheckOutcome::skipped(
             Check::Schema,
             "the credential names no credentialSchema",
+        )];
+    }
+    if !fetch.allowed {
+        return vec![CheckOutcome::skipped(
+            Check::Schema,
+            "not run: the proof did not verify, so no schema was fetched",
         )];
     }
     let Some(loader) = &policy.schema_loader else {
@@ -368,7 +272,18 @@ async fn schema(credential: &Credential, policy: &Policy) -> Vec<CheckOutcome> {
             ));
             continue;
         }
-        let schema = match loader.load(id).await {
+        if Instant::now() >= fetch.deadline {
+            out.push(CheckOutcome::failed(
+                Check::Schema,
+                codes::SCHEMA_UNAVAILABLE,
+                format!(
+                    "schema {id}: not loaded, the verification's fetch deadline ({} ms) has passed",
+                    policy.fetch_deadline.as_millis()
+                ),
+            ));
+            continue;
+        }
+        let schema = match loader.load(id, fetch.deadline).await {
             Ok(s) => s,
             Err(e) => {
                 out.push(CheckOutcome::failed(

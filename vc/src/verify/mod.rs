@@ -12,9 +12,10 @@ mod credential;
 mod policy;
 mod presentation;
 mod report;
+mod status;
 
 pub use any::{SecuredFormat, detect_format, verify_any};
 pub use credential::verify_credential;
-pub use policy::{Policy, SchemaLoader, StaticSchemas};
+pub use policy::{DEFAULT_FETCH_DEADLINE, Policy, SchemaLoader, StaticSchemas};
 pub use presentation::verify_presentation;
 pub use report::{Check, CheckOutcome, Outcome, VerificationReport};

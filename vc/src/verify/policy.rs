@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -16,11 +17,14 @@ use crate::trust::TrustList;
 /// Loads JSON Schemas by the `id` a `credentialSchema` entry names.
 ///
 /// Implementations decide where schemas come from (bundled files, a cache,
-/// HTTP); this crate does no I/O.
+/// HTTP); this crate does no I/O. An implementation that fetches must go
+/// through an SSRF-guarded client and give up at `deadline`.
 #[async_trait]
 pub trait SchemaLoader: Send + Sync {
-    /// The schema published at `id`.
-    async fn load(&self, id: &str) -> Result<Value>;
+    /// The schema published at `id`, obtained before `deadline` (the one
+    /// deadline every fetch of a verification shares, see
+    /// [`Policy::fetch_deadline`]).
+    async fn load(&self, id: &str, deadline: Instant) -> Result<Value>;
 }
 
 /// A [`SchemaLoader`] over schemas held in memory.
@@ -49,7 +53,7 @@ impl StaticSchemas {
 
 #[async_trait]
 impl SchemaLoader for StaticSchemas {
-    async fn load(&self, id: &str) -> Result<Value> {
+    async fn load(&self, id: &str, _deadline: Instant) -> Result<Value> {
         self.schemas.get(id).cloned().ok_or_else(|| Error::Fetch {
             url: id.to_owned(),
             reason: "no schema is known at this id".into(),
@@ -86,7 +90,19 @@ pub struct Policy {
     pub domain: Option<String>,
     /// Require that the presentation's holder is every credential subject.
     pub require_holder_binding: bool,
+    /// One deadline for all the fetches of one verification (status lists,
+    /// schemas), counted from its start: four slow URLs share it, they do
+    /// not get it each. Default 10 seconds.
+    pub fetch_deadline: std::time::Duration,
+    /// Issuers (DIDs) whose status lists are accepted for credentials of
+    /// any issuer, e.g. a federation that publishes one shared list. Empty
+    /// by default: a status list must be issued by the credential's own
+    /// issuer.
+    pub status_list_issuers: Vec<String>,
 }
+
+/// The default [`Policy::fetch_deadline`]: 10 seconds.
+pub const DEFAULT_FETCH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for Policy {
     fn default() -> Self {
@@ -100,6 +116,8 @@ impl Default for Policy {
             challenge: None,
             domain: None,
             require_holder_binding: false,
+            fetch_deadline: DEFAULT_FETCH_DEADLINE,
+            status_list_issuers: Vec::new(),
         }
     }
 }
@@ -116,6 +134,8 @@ impl fmt::Debug for Policy {
             .field("challenge", &self.challenge)
             .field("domain", &self.domain)
             .field("require_holder_binding", &self.require_holder_binding)
+            .field("fetch_deadline", &self.fetch_deadline)
+            .field("status_list_issuers", &self.status_list_issuers)
             .finish()
     }
 }
@@ -178,6 +198,26 @@ impl Policy {
     pub fn require_holder_binding(mut self) -> Self {
         self.require_holder_binding = true;
         self
+    }
+
+    /// Sets the one deadline all fetches of a verification share.
+    pub fn fetch_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.fetch_deadline = deadline;
+        self
+    }
+
+    /// Also accepts status lists issued by `issuer` for credentials of any
+    /// issuer (a federation's shared list). The list must still verify
+    /// (proof, key authorization, validity period, purpose).
+    pub fn allow_status_list_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.status_list_issuers.push(issuer.into());
+        self
+    }
+
+    /// The deadline of a verification that starts now.
+    pub(crate) fn deadline_from_now(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_add(self.fetch_deadline).unwrap_or(now)
     }
 
     /// The time checks run against.

@@ -2,8 +2,9 @@
 
 use xinlian_did_core::{Relationship, Resolver};
 
+use super::any::verify_enveloped;
 use super::codes;
-use super::credential::{check_credential_into, proof_outcomes};
+use super::credential::{FetchGate, check_credential_into, proof_outcomes, proofs_passed};
 use super::policy::Policy;
 use super::report::{Check, CheckOutcome, VerificationReport};
 use crate::credential::Presentation;
@@ -17,14 +18,35 @@ use crate::proof::{ProofExpectations, did_of, verify_proofs};
 ///
 /// The embedded credentials' outcomes are flattened into the same report,
 /// each detail prefixed with `verifiableCredential[i]: `. Enveloped
-/// credentials (`EnvelopedVerifiableCredential`) are reported as skipped
-/// here: verify them with the JOSE / SD-JWT verifiers.
+/// credentials (`EnvelopedVerifiableCredential`, a vc+jwt or vc+sd-jwt in a
+/// `data:` URL) are verified by their content, their details prefixed with
+/// `envelopedCredential[i]: `; an envelope with members beside `@context`,
+/// `id` and `type` fails the Structure check.
+///
+/// Nothing is fetched (status lists, schemas) unless the presentation's
+/// own proofs verified; all fetches share one deadline.
 pub async fn verify_presentation(
     presentation: &Presentation,
     resolver: &dyn Resolver,
     policy: &Policy,
 ) -> VerificationReport {
     let mut report = VerificationReport::default();
+    let fetch = FetchGate {
+        deadline: policy.deadline_from_now(),
+        allowed: true,
+    };
+    check_presentation_into(&mut report, presentation, resolver, policy, fetch).await;
+    report
+}
+
+/// Runs every check of `presentation` (and its credentials) into `report`.
+pub(crate) async fn check_presentation_into(
+    report: &mut VerificationReport,
+    presentation: &Presentation,
+    resolver: &dyn Resolver,
+    policy: &Policy,
+    fetch: FetchGate,
+) {
     let now = policy.now();
     report.push(CheckOutcome::passed(
         Check::Structure,
@@ -48,7 +70,12 @@ pub async fn verify_presentation(
         .map(str::to_owned)
         .or_else(|| outcomes.iter().find_map(|o| o.controller.clone()));
     let owner = holder.as_deref().unwrap_or("(no holder)");
-    for outcome in proof_outcomes(&outcomes, owner, "holder") {
+    let proof_checks = proof_outcomes(&outcomes, owner, "holder");
+    let fetch = FetchGate {
+        allowed: fetch.allowed && proofs_passed(&proof_checks),
+        ..fetch
+    };
+    for outcome in proof_checks {
         report.push(outcome);
     }
 
@@ -83,15 +110,27 @@ pub async fn verify_presentation(
 
     for (i, credential) in presentation.credentials().iter().enumerate() {
         let prefix = format!("verifiableCredential[{i}]: ");
-        check_credential_into(&mut report, credential, resolver, policy, &prefix).await;
+        check_credential_into(report, credential, resolver, policy, &prefix, fetch).await;
     }
-    for (i, _) in presentation.enveloped_credentials().iter().enumerate() {
-        report.push(CheckOutcome::skipped(
-            Check::Proof,
-            format!("enveloped credential {i}: verify it with the JOSE or SD-JWT verifier"),
-        ));
+    for (i, enveloped) in presentation.enveloped_credentials().iter().enumerate() {
+        let inner = match enveloped.as_object() {
+            Some(object) => Box::pin(verify_enveloped(object, resolver, policy, fetch)).await,
+            None => None,
+        };
+        let inner = inner.unwrap_or_else(|| {
+            let mut r = VerificationReport::default();
+            r.push(CheckOutcome::failed(
+                Check::Structure,
+                codes::MALFORMED_VALUE_ERROR,
+                "not an enveloped vc+jwt or vc+sd-jwt credential",
+            ));
+            r
+        });
+        for mut outcome in inner.checks {
+            outcome.detail = format!("envelopedCredential[{i}]: {}", outcome.detail);
+            report.push(outcome);
+        }
     }
-    report
 }
 
 fn holder_binding(presentation: &Presentation, holder: Option<&str>, policy: &Policy) -> CheckOutcome {
