@@ -23,4 +23,4 @@ pub use http::HttpResolver;
 pub use ledger::EvmLedger;
 pub use ledger::{EmbeddedLedger, Ledger, LedgerError};
 pub use registry::MethodRegistry;
-pub use web::{WebOptions, WebResolver};
+pub use web::{FetchOptions, GuardedFetch, WebOptions, WebResolver};

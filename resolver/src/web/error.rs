@@ -1,4 +1,5 @@
-//! What can go wrong resolving a did:web DID.
+//! What can go wrong resolving a did:web DID, or fetching any URL through
+//! the guarded fetch.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -160,6 +161,14 @@ pub enum WebError {
         expected: String,
         /// The document's `id`.
         found: String,
+    },
+    /// A URL handed to the guarded fetch does not parse.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The text given.
+        url: String,
+        /// Why it does not parse.
+        reason: String,
     },
     /// The HTTP client could not be built (e.g. no TLS root certificates).
     #[error("cannot build the did:web HTTP client: {message}")]
