@@ -10,6 +10,7 @@ use super::report::{Check, CheckOutcome, Outcome, VerificationReport};
 use super::{Policy, verify_credential, verify_presentation};
 use crate::credential::{CREDENTIALS_V2_CONTEXT, Credential, Presentation};
 use crate::jose::{JwtVerifyOptions, KeySource, verify_vc_jwt_report, verify_vp_jwt};
+use crate::limits::read_json;
 use crate::sd_jwt::{KeyBindingCheck, SdJwtVerifyOptions, verify_sd_jwt_report};
 use crate::{Error, Result};
 
@@ -130,19 +131,21 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
 /// Input that is none of the formats (or JSON that does not parse) is an
 /// error; anything that is recognisably a credential gets a report, and a
 /// credential that breaks the data model gets a failed Structure check.
+/// The input is read within [`Policy::limits`] (by default 1 MiB, 32
+/// levels of nesting, 1,024 SD-JWT disclosures); JSON is read strictly.
 ///
 /// # Errors
 ///
-/// [`Error::Structure`] when the input is not a credential in any format.
+/// [`Error::Structure`] when the input is not a credential in any format,
+/// [`Error::LimitExceeded`] when it is too large (checked before anything
+/// is parsed) or JSON nests too deep, [`Error::DuplicateKey`] when a JSON
+/// object names a member twice.
 pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -> Result<VerificationReport> {
+    policy.limits.check_size("input", input.len())?;
     let text = input.trim();
     match detect_format(text)? {
         SecuredFormat::DataIntegrity => {
-            let value: Value = serde_json::from_str(text).map_err(|e| Error::Structure {
-                what: "input",
-                path: String::new(),
-                reason: format!("not JSON: {e}"),
-            })?;
+            let value = read_json(text.as_bytes(), "input", &policy.limits)?;
             // An enveloped credential: verify what it envelops.
             if let Some(id) = value.get("id").and_then(Value::as_str)
                 && let Some(inner) = ENVELOPED_PREFIXES.iter().find_map(|p| id.strip_prefix(p))
@@ -155,12 +158,12 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
                         .is_some_and(|a| a.iter().any(|x| x == "VerifiablePresentation"))
             });
             Ok(if is_presentation {
-                match Presentation::from_value(value) {
+                match Presentation::from_value_within(value, &policy.limits) {
                     Ok(p) => verify_presentation(&p, resolver, policy).await,
                     Err(e) => structure_failure(e.to_string()),
                 }
             } else {
-                match Credential::from_value(value) {
+                match Credential::from_value_within(value, &policy.limits) {
                     Ok(c) => verify_credential(&c, resolver, policy).await,
                     Err(e) => structure_failure(e.to_string()),
                 }
@@ -207,7 +210,10 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
             })
         }
         SecuredFormat::SdJwt => {
-            let mut options = SdJwtVerifyOptions::default();
+            let mut options = SdJwtVerifyOptions {
+                limits: policy.limits,
+                ..SdJwtVerifyOptions::default()
+            };
             options.jwt.now = Some(policy.now().unix_timestamp());
             options.jwt.leeway = policy.clock_skew.whole_seconds();
             if let (Some(aud), Some(nonce)) = (&policy.domain, &policy.challenge) {

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
+use crate::Limits;
 use crate::error::{Error, Result};
 use crate::status::StatusListFetcher;
 use crate::trust::TrustList;
@@ -86,6 +87,9 @@ pub struct Policy {
     pub domain: Option<String>,
     /// Require that the presentation's holder is every credential subject.
     pub require_holder_binding: bool,
+    /// Bounds on the input [`verify_any`](crate::verify::verify_any) reads
+    /// (size, nesting depth, SD-JWT disclosures).
+    pub limits: Limits,
 }
 
 impl Default for Policy {
@@ -100,6 +104,7 @@ impl Default for Policy {
             challenge: None,
             domain: None,
             require_holder_binding: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -116,6 +121,7 @@ impl fmt::Debug for Policy {
             .field("challenge", &self.challenge)
             .field("domain", &self.domain)
             .field("require_holder_binding", &self.require_holder_binding)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -177,6 +183,12 @@ impl Policy {
     /// Requires the holder to be the subject of every credential.
     pub fn require_holder_binding(mut self) -> Self {
         self.require_holder_binding = true;
+        self
+    }
+
+    /// Reads input within `limits` instead of the defaults.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
