@@ -54,6 +54,7 @@ mod dereference;
 mod did;
 pub mod document;
 mod error;
+pub mod json;
 pub mod key;
 pub mod method;
 pub mod resolution;

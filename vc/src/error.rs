@@ -99,6 +99,35 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+    /// Input went past a bound of [`Limits`](crate::Limits): too large,
+    /// nested too deep, too many SD-JWT disclosures. Nothing past the bound
+    /// was read or walked.
+    #[error("{what} exceeds the {limit} limit of {max}{}{}",
+        actual.map(|a| format!(" (it has {a})")).unwrap_or_default(),
+        if path.is_empty() { String::new() } else { format!(" at {path:?}") })]
+    LimitExceeded {
+        /// `input`, `credential`, `presentation`, `SD-JWT`, ...
+        what: &'static str,
+        /// Which bound.
+        limit: crate::Limit,
+        /// The bound's value.
+        max: usize,
+        /// The input's measure, when known (its length, its disclosure count).
+        actual: Option<usize>,
+        /// JSON pointer of where the bound was crossed (empty for the whole input).
+        path: String,
+    },
+    /// A JSON object has two members with the same name; readers that keep
+    /// the first and readers that keep the last would see different data.
+    #[error("{what} has the member name {key:?} twice in the object at {path:?}")]
+    DuplicateKey {
+        /// `input`, `credential`, `presentation`, `disclosure`, ...
+        what: &'static str,
+        /// JSON pointer of the object holding the duplicate (`""` for the top level).
+        path: String,
+        /// The repeated member name.
+        key: String,
+    },
     /// A DID, key or resolution error from `xinlian-did-core`.
     #[error(transparent)]
     Did(#[from] xinlian_did_core::Error),

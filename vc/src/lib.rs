@@ -49,6 +49,7 @@ mod error;
 pub mod jose;
 #[cfg(feature = "jsonld")]
 pub mod jsonld;
+pub mod limits;
 pub mod proof;
 pub mod records;
 pub mod sd_jwt;
@@ -62,6 +63,7 @@ pub use credential::{
     PresentationBuilder,
 };
 pub use error::{Error, Result};
+pub use limits::{Limit, Limits};
 pub use proof::{Cryptosuite, DataIntegrityProof, ProofOptions, add_proof, verify_proof};
 pub use signer::{KeySigner, Signer};
 pub use verify::{

@@ -14,6 +14,7 @@ pub use verification_method::{VerificationMethod, VerificationMethodType};
 
 use crate::did::{Did, DidUrl};
 use crate::error::{Error, Result};
+use crate::json::{JsonError, JsonLimits, SERDE_JSON_MAX_DEPTH};
 
 /// The DID Core 1.0 JSON-LD context URL.
 pub const DID_CONTEXT_V1: &str = "https://www.w3.org/ns/did/v1";
@@ -183,18 +184,35 @@ impl Document {
         }
     }
 
-    /// Parses and validates a document from JSON text. Errors name the JSON
-    /// path of the offending value.
+    /// Parses and validates a document from JSON text, read strictly
+    /// ([`crate::json::parse_strict`] with the default [`JsonLimits`]: no
+    /// duplicate member names, at most 1 MiB and 32 levels deep). Errors
+    /// name the JSON path of the offending value.
     pub fn from_json(json: &str) -> Result<Document> {
-        let mut de = serde_json::Deserializer::from_str(json);
-        let doc: Document = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-        de.end().map_err(|e| Error::invalid_document("/", e.to_string()))?;
-        doc.validate()?;
-        Ok(doc)
+        Self::from_json_with_limits(json, &JsonLimits::default())
     }
 
-    /// Parses and validates a document from a JSON value.
+    /// [`Document::from_json`] with other size and depth bounds.
+    pub fn from_json_with_limits(json: &str, limits: &JsonLimits) -> Result<Document> {
+        let value = crate::json::parse_strict(json.as_bytes(), limits).map_err(|e| {
+            let path = match &e {
+                JsonError::DuplicateKey { pointer, .. } | JsonError::TooDeep { pointer, .. } => pointer.clone(),
+                _ => String::new(),
+            };
+            Error::invalid_document(if path.is_empty() { "/".to_owned() } else { path }, e.to_string())
+        })?;
+        Self::from_value(value)
+    }
+
+    /// Parses and validates a document from a JSON value (at most
+    /// [`SERDE_JSON_MAX_DEPTH`] levels deep, as if it had been parsed).
     pub fn from_value(value: Value) -> Result<Document> {
+        if crate::json::depth_exceeds(&value, SERDE_JSON_MAX_DEPTH) {
+            return Err(Error::invalid_document(
+                "/",
+                format!("nesting deeper than the limit of {SERDE_JSON_MAX_DEPTH}"),
+            ));
+        }
         let doc: Document = serde_path_to_error::deserialize(value).map_err(path_error)?;
         doc.validate()?;
         Ok(doc)

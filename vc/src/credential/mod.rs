@@ -52,7 +52,8 @@ pub use context::{CREDENTIALS_EXAMPLES_V2_CONTEXT, bundled_context, bundled_cont
 pub use presentation::{Presentation, PresentationBuilder};
 pub use validate::is_url;
 
-use crate::{Error, Result};
+use crate::limits::read_json;
+use crate::{Error, Limits, Result};
 use datetime::format_date_time_stamp;
 use validate::{Fail, check_credential, one_or_many};
 
@@ -93,25 +94,42 @@ impl Credential {
     ///
     /// [`Error::Structure`] with `what: "credential"` and the JSON pointer of
     /// the first offending property (e.g. `/validFrom`).
+    /// A value nested deeper than the default [`Limits::max_depth`] is an
+    /// [`Error::LimitExceeded`].
     pub fn from_value(value: Value) -> Result<Credential> {
+        Self::from_value_within(value, &Limits::default())
+    }
+
+    /// [`Credential::from_value`] with the depth bounded by `limits`.
+    pub(crate) fn from_value_within(value: Value, limits: &Limits) -> Result<Credential> {
+        limits.check_depth("credential", &value)?;
         match value {
             Value::Object(object) => Self::from_object_at(object, "").map_err(|f| f.into_error("credential")),
             _ => Err(Fail::new("", "a credential must be a JSON object").into_error("credential")),
         }
     }
 
-    /// Parses JSON text and checks it like [`Credential::from_value`].
+    /// Parses JSON text strictly within the default [`Limits`] and checks
+    /// it like [`Credential::from_value`].
     ///
     /// # Errors
     ///
-    /// [`Error::Structure`] at path `/` when the text is not JSON.
+    /// [`Error::Structure`] at path `/` when the text is not JSON,
+    /// [`Error::DuplicateKey`] when an object names a member twice (a
+    /// leading `"issuer"` before the signed one), [`Error::LimitExceeded`]
+    /// when the text is over 1 MiB or nests deeper than 32 levels.
     pub fn from_json(json: &str) -> Result<Credential> {
-        let value: Value = serde_json::from_str(json).map_err(|e| Error::Structure {
-            what: "credential",
-            path: "/".into(),
-            reason: format!("not JSON: {e}"),
-        })?;
-        Self::from_value(value)
+        Self::from_json_with_limits(json, &Limits::default())
+    }
+
+    /// [`Credential::from_json`] within other [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Credential::from_json`].
+    pub fn from_json_with_limits(json: &str, limits: &Limits) -> Result<Credential> {
+        let value = read_json(json.as_bytes(), "credential", limits)?;
+        Self::from_value_within(value, limits)
     }
 
     /// Checks an object found at `base` (a pointer prefix for errors).

@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 
 use super::validate::{Fail, check_enveloped, check_presentation_envelope, has_type, one_or_many, pointer};
 use super::{CREDENTIALS_V2_CONTEXT, Credential, DataModelVersion, one_or_array};
-use crate::{Error, Result};
+use crate::limits::read_json;
+use crate::{Error, Limits, Result};
 
 /// A validated presentation: a JSON object kept whole, checked against the
 /// data model on construction, with its embedded credentials parsed.
@@ -29,25 +30,42 @@ impl Presentation {
     ///
     /// [`Error::Structure`] with `what: "presentation"` and the JSON pointer
     /// of the offending property (e.g. `/verifiableCredential/0/type`).
+    /// A value nested deeper than the default [`Limits::max_depth`] is an
+    /// [`Error::LimitExceeded`].
     pub fn from_value(value: Value) -> Result<Presentation> {
+        Self::from_value_within(value, &Limits::default())
+    }
+
+    /// [`Presentation::from_value`] with the depth bounded by `limits`.
+    pub(crate) fn from_value_within(value: Value, limits: &Limits) -> Result<Presentation> {
+        limits.check_depth("presentation", &value)?;
         let Value::Object(object) = value else {
             return Err(Fail::new("", "a presentation must be a JSON object").into_error("presentation"));
         };
         Self::check(object).map_err(|f| f.into_error("presentation"))
     }
 
-    /// Parses JSON text and checks it like [`Presentation::from_value`].
+    /// Parses JSON text strictly within the default [`Limits`] and checks
+    /// it like [`Presentation::from_value`].
     ///
     /// # Errors
     ///
-    /// [`Error::Structure`] at path `/` when the text is not JSON.
+    /// [`Error::Structure`] at path `/` when the text is not JSON,
+    /// [`Error::DuplicateKey`] when an object names a member twice,
+    /// [`Error::LimitExceeded`] when the text is over 1 MiB or nests deeper
+    /// than 32 levels.
     pub fn from_json(json: &str) -> Result<Presentation> {
-        let value: Value = serde_json::from_str(json).map_err(|e| Error::Structure {
-            what: "presentation",
-            path: "/".into(),
-            reason: format!("not JSON: {e}"),
-        })?;
-        Self::from_value(value)
+        Self::from_json_with_limits(json, &Limits::default())
+    }
+
+    /// [`Presentation::from_json`] within other [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Presentation::from_json`].
+    pub fn from_json_with_limits(json: &str, limits: &Limits) -> Result<Presentation> {
+        let value = read_json(json.as_bytes(), "presentation", limits)?;
+        Self::from_value_within(value, limits)
     }
 
     fn check(object: Map<String, Value>) -> Result<Presentation, Fail> {

@@ -38,7 +38,7 @@ pub use vc_jwt::{
 pub use vc11::{CREDENTIALS_V1_CONTEXT, decode_vc11_claims};
 
 pub(crate) use claims::{check_validity_window, now_unix};
-pub(crate) use json::{kind as json_kind, parse_strict};
+pub(crate) use json::kind as json_kind;
 pub(crate) use jws::{numeric_date, string_claim};
 pub(crate) use key::find_key;
 pub(crate) use report::{Failure, Progress, Stage, build_report, time_code};

@@ -11,6 +11,7 @@ use ssi_json_ld::json_ld::expansion::{Action, Policy};
 use ssi_json_ld::json_ld::syntax::TryFromJson as _;
 use ssi_json_ld::json_ld::{self, Expand as _, ExpandedDocument, Process as _};
 use ssi_rdf::{AnyLdEnvironment as _, LdEnvironment};
+use xinlian_did_core::json::depth_exceeds;
 
 use super::loader::{ContextLoader, LoadFailure, ProcessedContext};
 use crate::error::{Error, Result};
@@ -56,6 +57,54 @@ pub fn canonicalize_with(document: &Map<String, Value>, hash: RdfcHash, loader: 
 /// set from the proof) and the proof configuration (`proofValue` left out,
 /// `@context` set from the document).
 pub(crate) fn canonicalize_view(
+    document: &Map<String, Value>,
+    skip: &[&str],
+    set: &[(&str, &Value)],
+    hash: RdfcHash,
+    loader: &ContextLoader,
+) -> Result<String> {
+    let deep = document
+        .values()
+        .chain(set.iter().map(|(_, v)| *v))
+        .any(|v| depth_exceeds(v, INLINE_MAX_DEPTH - 1));
+    if !deep {
+        return canonicalize_here(document, skip, set, hash, loader);
+    }
+    // JSON-LD expansion recurses once per level with large frames (about
+    // 125 KiB per level in a debug build): a document nested beyond a few
+    // levels would run a 2 MiB thread (a tokio worker's) out of stack. It
+    // runs on a thread of its own with room for the deepest JSON there is.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("xinlian-jsonld".into())
+            .stack_size(DEEP_DOCUMENT_STACK_BYTES)
+            .spawn_scoped(scope, || canonicalize_here(document, skip, set, hash, loader))
+            .map_err(|e| Error::JsonLd {
+                path: String::new(),
+                reason: format!("cannot start a thread for a deeply nested document: {e}"),
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(Error::JsonLd {
+                    path: String::new(),
+                    reason: "JSON-LD processing of a deeply nested document failed".into(),
+                })
+            })
+    })
+}
+
+/// Documents nested at most this deep are canonicalized on the caller's
+/// thread (real credentials nest 5 or 6 levels; 8 levels take under 1.5 MiB
+/// of stack in a debug build); deeper ones on a thread of their own.
+const INLINE_MAX_DEPTH: usize = 8;
+
+/// The stack of the thread that canonicalizes a deeply nested document:
+/// enough for JSON nested 127 levels (the most serde_json parses) in a
+/// debug build. Reserved, not committed: only the pages used cost memory.
+const DEEP_DOCUMENT_STACK_BYTES: usize = 64 << 20;
+
+/// [`canonicalize_view`] on the current thread.
+fn canonicalize_here(
     document: &Map<String, Value>,
     skip: &[&str],
     set: &[(&str, &Value)],

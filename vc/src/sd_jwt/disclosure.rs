@@ -8,8 +8,11 @@ use rand_core::{OsRng, RngCore};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use xinlian_did_core::json::{JsonError, parse_strict};
+
 use crate::error::{Error, Result};
-use crate::jose::{json_kind, parse_strict};
+use crate::jose::json_kind;
+use crate::limits::{Limits, json_error};
 
 /// The only hash algorithm Xinlian issues and accepts (`_sd_alg`).
 pub const SD_ALG_SHA256: &str = "sha-256";
@@ -85,11 +88,25 @@ impl Disclosure {
     /// array of `[salt, name, value]` or `[salt, value]` with string salt
     /// and name, a name of `_sd` or `...`, or duplicate member names.
     pub fn parse(encoded: &str) -> Result<Disclosure> {
+        Self::parse_within(encoded, &Limits::default())
+    }
+
+    /// [`Disclosure::parse`] with the JSON read within `limits`.
+    pub(crate) fn parse_within(encoded: &str, limits: &Limits) -> Result<Disclosure> {
         let short = Short(encoded);
         let bytes = URL_SAFE_NO_PAD
             .decode(encoded)
             .map_err(|e| sd_err(format!("disclosure {short}… is not base64url without padding: {e}")))?;
-        let parsed = parse_strict(&bytes, "disclosure").map_err(|e| sd_err(format!("{short}…: {e}")))?;
+        let parsed = match parse_strict(&bytes, &limits.json()) {
+            Ok(parsed) => parsed,
+            Err(e @ (JsonError::TooDeep { .. } | JsonError::TooLarge { .. })) => {
+                return Err(json_error(e, "SD-JWT disclosure"));
+            }
+            Err(JsonError::Syntax { message, .. }) => {
+                return Err(sd_err(format!("{short}…: disclosure is not valid JSON: {message}")));
+            }
+            Err(e) => return Err(sd_err(format!("{short}…: disclosure: {e}"))),
+        };
         let Value::Array(mut items) = parsed else {
             return Err(sd_err(format!(
                 "disclosure {short}… must be a JSON array, got {}",

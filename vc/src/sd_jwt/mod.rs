@@ -63,7 +63,8 @@ pub use verify::{KeyBindingCheck, SdJwtVerifyOptions, VerifiedSdJwt, verify_sd_j
 
 use disclosure::sd_err;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::{Limit, Limits};
 
 /// `typ` of an SD-JWT VC issuer-signed JWT.
 pub const SD_JWT_VC_TYP: &str = "dc+sd-jwt";
@@ -83,7 +84,34 @@ impl SdJwt {
     /// Splits and checks the compact form: a JWT, then `~`-separated
     /// disclosures (none empty, none repeated), then a KB-JWT or nothing
     /// after the last `~`. Signatures are checked by [`verify_sd_jwt`].
+    ///
+    /// The input is read within the default [`Limits`] (1 MiB, 1,024
+    /// disclosures, 32 levels of JSON in each).
     pub fn parse(compact: &str) -> Result<SdJwt> {
+        Self::parse_with_limits(compact, &Limits::default())
+    }
+
+    /// [`SdJwt::parse`] within other [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LimitExceeded`](crate::Error::LimitExceeded) when the text
+    /// is longer than `limits.max_input_bytes` or has more than
+    /// `limits.max_disclosures` disclosures (checked before any is
+    /// decoded); [`Error::SdJwt`](crate::Error::SdJwt) when it is malformed.
+    pub fn parse_with_limits(compact: &str, limits: &Limits) -> Result<SdJwt> {
+        limits.check_size("SD-JWT", compact.len())?;
+        // `~` count: the disclosures, plus the one before the KB-JWT (or the end).
+        let disclosures = compact.bytes().filter(|&b| b == b'~').count().saturating_sub(1);
+        if disclosures > limits.max_disclosures {
+            return Err(Error::LimitExceeded {
+                what: "SD-JWT",
+                limit: Limit::Disclosures,
+                max: limits.max_disclosures,
+                actual: Some(disclosures),
+                path: String::new(),
+            });
+        }
         let Some((issuer_jwt, rest)) = compact.split_once('~') else {
             return Err(sd_err("no '~' separator: an SD-JWT is <JWT>~<disclosures>~[<KB-JWT>]"));
         };
@@ -102,7 +130,10 @@ impl SdJwt {
             if let Some(j) = positions.insert(part, i) {
                 return Err(sd_err(format!("disclosure {i} repeats disclosure {j}")));
             }
-            disclosures.push(Disclosure::parse(part).map_err(|e| sd_err(format!("disclosure {i}: {e}")))?);
+            disclosures.push(Disclosure::parse_within(part, limits).map_err(|e| match e {
+                Error::SdJwt { reason } => sd_err(format!("disclosure {i}: {reason}")),
+                other => other,
+            })?);
         }
         Ok(SdJwt {
             issuer_jwt: issuer_jwt.to_owned(),

@@ -7,9 +7,10 @@ use serde_json::{Map, Value};
 
 use super::disclosure::{Disclosure, sd_err};
 use super::{KB_JWT_TYP, SdJwt, pointer_tokens};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::jose::{Jwt, json_kind, now_unix, sign_jwt};
 use crate::signer::Signer;
+use crate::{Limit, Limits};
 
 /// What the holder wants shown below one point of the payload.
 #[derive(Clone, Copy)]
@@ -62,21 +63,42 @@ impl<'a> Frame<'a> {
 struct Selection<'d> {
     by_digest: HashMap<&'d str, &'d Disclosure>,
     chosen: HashSet<&'d str>,
+    max_depth: usize,
 }
 
 impl<'d> Selection<'d> {
-    fn value(&mut self, value: &'d Value, frame: Frame<'_>) -> Result<()> {
+    /// Walks `value` under `parents` arrays and objects, no deeper than
+    /// the limit (disclosures can nest without bound).
+    fn value(&mut self, value: &'d Value, frame: Frame<'_>, parents: usize) -> Result<()> {
         if frame.is_nothing() {
             return Ok(());
         }
+        if matches!(value, Value::Object(_) | Value::Array(_)) && parents >= self.max_depth {
+            return Err(Error::LimitExceeded {
+                what: "SD-JWT claims",
+                limit: Limit::Depth,
+                max: self.max_depth,
+                actual: None,
+                path: String::new(),
+            });
+        }
         match value {
-            Value::Object(o) => self.object(o, frame),
-            Value::Array(a) => self.array(a, frame),
+            Value::Object(o) => self.object(o, frame, parents + 1),
+            Value::Array(a) => self.array(a, frame, parents + 1),
             _ => Ok(()),
         }
     }
 
-    fn object(&mut self, object: &'d Map<String, Value>, frame: Frame<'_>) -> Result<()> {
+    /// Picks a disclosure (once: a digest that appears twice is not
+    /// walked twice) and walks its value.
+    fn choose(&mut self, d: &'d Disclosure, frame: Frame<'_>, depth: usize) -> Result<()> {
+        if frame.is_nothing() || !self.chosen.insert(d.digest()) {
+            return Ok(());
+        }
+        self.value(d.value(), frame, depth)
+    }
+
+    fn object(&mut self, object: &'d Map<String, Value>, frame: Frame<'_>, depth: usize) -> Result<()> {
         for (name, value) in object {
             if name == "_sd" {
                 for digest in value.as_array().map(Vec::as_slice).unwrap_or_default() {
@@ -84,19 +106,16 @@ impl<'d> Selection<'d> {
                         continue; // a decoy, or a disclosure the holder never had
                     };
                     let child = frame.member(d.name().unwrap_or_default())?;
-                    if !child.is_nothing() {
-                        self.chosen.insert(d.digest());
-                        self.value(d.value(), child)?;
-                    }
+                    self.choose(d, child, depth)?;
                 }
             } else {
-                self.value(value, frame.member(name)?)?;
+                self.value(value, frame.member(name)?, depth)?;
             }
         }
         Ok(())
     }
 
-    fn array(&mut self, array: &'d [Value], frame: Frame<'_>) -> Result<()> {
+    fn array(&mut self, array: &'d [Value], frame: Frame<'_>, depth: usize) -> Result<()> {
         let mut index = 0;
         for element in array {
             let placeholder = element
@@ -111,13 +130,10 @@ impl<'d> Selection<'d> {
                     };
                     let child = frame.element(index)?;
                     index += 1;
-                    if !child.is_nothing() {
-                        self.chosen.insert(d.digest());
-                        self.value(d.value(), child)?;
-                    }
+                    self.choose(d, child, depth)?;
                 }
                 None => {
-                    self.value(element, frame.element(index)?)?;
+                    self.value(element, frame.element(index)?, depth)?;
                     index += 1;
                 }
             }
@@ -133,14 +149,17 @@ impl SdJwt {
     /// hides it, an object or array shows the claim and applies itself to
     /// the members (arrays by index of the fully disclosed array, decoys
     /// not counted). Disclosures a chosen claim sits inside are included.
+    /// Claims nested deeper than the default [`Limits::max_depth`] are an
+    /// [`Error::LimitExceeded`].
     pub fn present(&self, frame: &Value) -> Result<SdJwt> {
         let jwt = Jwt::parse(&self.issuer_jwt, &[]).map_err(|e| sd_err(format!("issuer-signed JWT: {e}")))?;
         let mut selection = Selection {
             by_digest: self.disclosures.iter().map(|d| (d.digest(), d)).collect(),
             chosen: HashSet::new(),
+            max_depth: Limits::default().max_depth,
         };
         let root = Frame::from_value(Some(frame), "")?;
-        selection.object(jwt.claims(), root)?;
+        selection.object(jwt.claims(), root, 1)?;
         let disclosures = self
             .disclosures
             .iter()

@@ -9,6 +9,7 @@ use xinlian_did_core::{Jwk, PublicKey, Relationship};
 use super::disclosure::{Disclosure, SD_ALG_SHA256, sd_err, sha256_b64};
 use super::issue::NEVER_DISCLOSABLE;
 use super::{KB_JWT_TYP, SD_JWT_VC_TYP, SdJwt};
+use crate::Limits;
 use crate::error::Result;
 use crate::jose::{
     Failure, Header, Jwt, JwtVerifyOptions, KeySource, Progress, SigningKey, Stage, build_report,
@@ -53,6 +54,12 @@ pub struct SdJwtVerifyOptions {
     /// without a KB-JWT (one that is present is still checked, except
     /// `aud` and `nonce`).
     pub key_binding: Option<KeyBindingCheck>,
+    /// Bounds on the presentation: its length, its number of disclosures,
+    /// and the nesting depth of the claims rebuilt from them (default
+    /// [`Limits::default`]: 1 MiB, 1,024, 32). Disclosures can nest inside
+    /// each other far deeper than any one JSON text; the depth bound is
+    /// what keeps reassembly off the end of the stack.
+    pub limits: Limits,
 }
 
 impl Default for SdJwtVerifyOptions {
@@ -62,6 +69,7 @@ impl Default for SdJwtVerifyOptions {
             typ: Some(SD_JWT_VC_TYP.into()),
             sd_jwt_vc: true,
             key_binding: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -172,7 +180,8 @@ async fn verify_sd_jwt_staged(
     progress: &mut Progress,
 ) -> Result<VerifiedSdJwt, Failure> {
     const STRUCTURE: (Check, &str) = (Check::Structure, codes::MALFORMED_VALUE_ERROR);
-    let sd_jwt = SdJwt::parse(presentation).stage(Check::Structure, codes::PARSING_ERROR)?;
+    let sd_jwt =
+        SdJwt::parse_with_limits(presentation, &options.limits).stage(Check::Structure, codes::PARSING_ERROR)?;
     let crit = options.jwt.crit();
     let jwt = Jwt::parse(sd_jwt.issuer_jwt(), &crit)
         .map_err(|e| sd_err(format!("issuer-signed JWT: {e}")))
@@ -203,7 +212,7 @@ async fn verify_sd_jwt_staged(
         .stage(Check::Proof, codes::CRYPTOGRAPHIC_SECURITY_ERROR)?;
     progress.pass(Check::Proof);
 
-    let processed = process(&sd_jwt, claims, options.sd_jwt_vc).stage(STRUCTURE.0, STRUCTURE.1)?;
+    let processed = process(&sd_jwt, claims, options.sd_jwt_vc, &options.limits).stage(STRUCTURE.0, STRUCTURE.1)?;
     progress.pass(Check::Structure);
     let now = options.jwt.now();
     check_validity_window(claims, now, options.jwt.leeway).map_err(|error| Failure {
@@ -245,7 +254,12 @@ async fn verify_sd_jwt_staged(
 
 /// Checks `_sd_alg`, replaces digests by the disclosed claims, and checks
 /// every disclosure was used and the SD-JWT VC rules.
-fn process(sd_jwt: &SdJwt, claims: &Map<String, Value>, sd_jwt_vc: bool) -> Result<Map<String, Value>> {
+fn process(
+    sd_jwt: &SdJwt,
+    claims: &Map<String, Value>,
+    sd_jwt_vc: bool,
+    limits: &Limits,
+) -> Result<Map<String, Value>> {
     match claims.get("_sd_alg") {
         None => {}
         Some(Value::String(alg)) if alg == SD_ALG_SHA256 => {}
@@ -256,8 +270,9 @@ fn process(sd_jwt: &SdJwt, claims: &Map<String, Value>, sd_jwt_vc: bool) -> Resu
         seen: HashSet::new(),
         used: HashSet::new(),
         sd_jwt_vc,
+        limits,
     };
-    let mut processed = processing.object(claims, &At::Root)?;
+    let mut processed = processing.object(claims, &At::Root, 1)?;
     processed.shift_remove("_sd_alg");
     if let Some(unused) = sd_jwt
         .disclosures()
@@ -365,18 +380,30 @@ struct Processing<'d> {
     seen: HashSet<String>,
     used: HashSet<&'d str>,
     sd_jwt_vc: bool,
+    limits: &'d Limits,
 }
 
 impl<'d> Processing<'d> {
-    fn value(&mut self, value: &Value, at: &At<'_>) -> Result<Value> {
+    /// Rebuilds `value`, found at `at` under `parents` arrays and objects;
+    /// refuses to go deeper than the limit (disclosures nest without bound
+    /// otherwise, and every level is a stack frame here).
+    fn value(&mut self, value: &Value, at: &At<'_>, parents: usize) -> Result<Value> {
+        let depth = match value {
+            Value::Object(_) | Value::Array(_) if parents >= self.limits.max_depth => {
+                return Err(self.limits.too_deep("SD-JWT claims", at.to_string()));
+            }
+            Value::Object(_) | Value::Array(_) => parents + 1,
+            other => return Ok(other.clone()),
+        };
         Ok(match value {
-            Value::Object(o) => Value::Object(self.object(o, at)?),
-            Value::Array(a) => Value::Array(self.array(a, at)?),
+            Value::Object(o) => Value::Object(self.object(o, at, depth)?),
+            Value::Array(a) => Value::Array(self.array(a, at, depth)?),
             other => other.clone(),
         })
     }
 
-    fn object(&mut self, object: &Map<String, Value>, at: &At<'_>) -> Result<Map<String, Value>> {
+    /// Rebuilds `object`, itself at nesting `depth`.
+    fn object(&mut self, object: &Map<String, Value>, at: &At<'_>, depth: usize) -> Result<Map<String, Value>> {
         let mut out = Map::with_capacity(object.len());
         for (name, value) in object {
             match name.as_str() {
@@ -395,7 +422,7 @@ impl<'d> Processing<'d> {
                 }
                 _ => {}
             }
-            out.insert(name.clone(), self.value(value, &At::Member(at, name))?);
+            out.insert(name.clone(), self.value(value, &At::Member(at, name), depth)?);
         }
         let Some(sd) = object.get("_sd") else {
             return Ok(out);
@@ -431,19 +458,20 @@ impl<'d> Processing<'d> {
                 return Err(sd_err(format!("SD-JWT VC forbids disclosing /{name} selectively")));
             }
             self.used.insert(disclosure.digest());
-            let value = self.value(disclosure.value(), &At::Member(at, name))?;
+            let value = self.value(disclosure.value(), &At::Member(at, name), depth)?;
             out.insert(name.to_owned(), value);
         }
         Ok(out)
     }
 
-    fn array(&mut self, array: &[Value], at: &At<'_>) -> Result<Vec<Value>> {
+    /// Rebuilds `array`, itself at nesting `depth`.
+    fn array(&mut self, array: &[Value], at: &At<'_>, depth: usize) -> Result<Vec<Value>> {
         let mut out = Vec::with_capacity(array.len());
         for (i, element) in array.iter().enumerate() {
             let child = At::Element(at, i);
             let placeholder = element.as_object().and_then(|o| o.get("...").map(|d| (o.len(), d)));
             let Some((members, digest)) = placeholder else {
-                out.push(self.value(element, &child)?);
+                out.push(self.value(element, &child, depth)?);
                 continue;
             };
             if members != 1 {
@@ -469,7 +497,7 @@ impl<'d> Processing<'d> {
                 )));
             }
             self.used.insert(disclosure.digest());
-            out.push(self.value(disclosure.value(), &child)?);
+            out.push(self.value(disclosure.value(), &child, depth)?);
         }
         Ok(out)
     }

@@ -11,6 +11,7 @@ use super::report::{Check, CheckOutcome, Outcome, VerificationReport};
 use super::{Policy, codes};
 use crate::credential::{CREDENTIALS_V2_CONTEXT, Credential, Presentation};
 use crate::jose::{JwtVerifyOptions, KeySource, verify_vc_jwt_report, verify_vp_jwt};
+use crate::limits::read_json;
 use crate::sd_jwt::{KeyBindingCheck, SdJwtVerifyOptions, verify_sd_jwt_report};
 use crate::{Error, Result};
 
@@ -193,6 +194,8 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
 /// Input that is none of the formats (or JSON that does not parse) is an
 /// error; anything that is recognisably a credential gets a report, and a
 /// credential that breaks the data model gets a failed Structure check.
+/// The input is read within [`Policy::limits`] (by default 1 MiB, 32
+/// levels of nesting, 1,024 SD-JWT disclosures); JSON is read strictly.
 ///
 /// An `EnvelopedVerifiableCredential` is verified by what it envelops; one
 /// with members beside `@context`, `id` and `type` (claims nothing signs)
@@ -201,8 +204,12 @@ fn sd_jwt_as_credential(claims: &Map<String, Value>) -> Option<Credential> {
 ///
 /// # Errors
 ///
-/// [`Error::Structure`] when the input is not a credential in any format.
+/// [`Error::Structure`] when the input is not a credential in any format,
+/// [`Error::LimitExceeded`] when it is too large (checked before anything
+/// is parsed) or JSON nests too deep, [`Error::DuplicateKey`] when a JSON
+/// object names a member twice.
 pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -> Result<VerificationReport> {
+    policy.limits.check_size("input", input.len())?;
     let text = input.trim();
     let fetch = FetchGate {
         deadline: policy.deadline_from_now(),
@@ -210,11 +217,7 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
     };
     match detect_format(text)? {
         SecuredFormat::DataIntegrity => {
-            let value: Value = serde_json::from_str(text).map_err(|e| Error::Structure {
-                what: "input",
-                path: String::new(),
-                reason: format!("not JSON: {e}"),
-            })?;
+            let value = read_json(text.as_bytes(), "input", &policy.limits)?;
             if let Some(object) = value.as_object()
                 && let Some(report) = verify_enveloped(object, resolver, policy, fetch).await
             {
@@ -227,12 +230,12 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
             });
             let mut report = VerificationReport::default();
             if is_presentation {
-                match Presentation::from_value(value) {
+                match Presentation::from_value_within(value, &policy.limits) {
                     Ok(p) => Box::pin(check_presentation_into(&mut report, &p, resolver, policy, fetch)).await,
                     Err(e) => return Ok(structure_failure(e.to_string())),
                 }
             } else {
-                match Credential::from_value(value) {
+                match Credential::from_value_within(value, &policy.limits) {
                     Ok(c) => check_credential_into(&mut report, &c, resolver, policy, "", fetch).await,
                     Err(e) => return Ok(structure_failure(e.to_string())),
                 }
@@ -246,7 +249,10 @@ pub async fn verify_any(input: &str, resolver: &dyn Resolver, policy: &Policy) -
 /// Verifies a compact JWT (vc+jwt, VC 1.1 JWT, vp+jwt) or SD-JWT.
 async fn verify_compact(text: &str, resolver: &dyn Resolver, policy: &Policy, fetch: FetchGate) -> VerificationReport {
     if detect_format(text).ok() == Some(SecuredFormat::SdJwt) {
-        let mut options = SdJwtVerifyOptions::default();
+        let mut options = SdJwtVerifyOptions {
+            limits: policy.limits,
+            ..SdJwtVerifyOptions::default()
+        };
         options.jwt.now = Some(policy.now().unix_timestamp());
         options.jwt.leeway = policy.clock_skew.whole_seconds();
         if let (Some(aud), Some(nonce)) = (&policy.domain, &policy.challenge) {

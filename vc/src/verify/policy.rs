@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
+use crate::Limits;
 use crate::error::{Error, Result};
 use crate::status::StatusListFetcher;
 use crate::trust::TrustList;
@@ -99,6 +100,9 @@ pub struct Policy {
     /// by default: a status list must be issued by the credential's own
     /// issuer.
     pub status_list_issuers: Vec<String>,
+    /// Bounds on the input [`verify_any`](crate::verify::verify_any) reads
+    /// (size, nesting depth, SD-JWT disclosures).
+    pub limits: Limits,
 }
 
 /// The default [`Policy::fetch_deadline`]: 10 seconds.
@@ -118,6 +122,7 @@ impl Default for Policy {
             require_holder_binding: false,
             fetch_deadline: DEFAULT_FETCH_DEADLINE,
             status_list_issuers: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -136,6 +141,7 @@ impl fmt::Debug for Policy {
             .field("require_holder_binding", &self.require_holder_binding)
             .field("fetch_deadline", &self.fetch_deadline)
             .field("status_list_issuers", &self.status_list_issuers)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -218,6 +224,12 @@ impl Policy {
     pub(crate) fn deadline_from_now(&self) -> Instant {
         let now = Instant::now();
         now.checked_add(self.fetch_deadline).unwrap_or(now)
+    }
+
+    /// Reads input within `limits` instead of the defaults.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The time checks run against.
