@@ -2079,3 +2079,44 @@ fn regression_student_ids_never_make_hidden_or_escaping_files() {
     assert!(!dir.path().join("escape.json").exists());
     assert!(out.join("_hidden.json").is_file(), "{files:?}");
 }
+
+/// `registrar init --encrypt` at a terminal asked for the passphrase once.
+/// It asks twice now and refuses answers that differ. The terminal is a
+/// real pseudo-terminal made by util-linux `script` (the passphrase prompt
+/// reads /dev/tty, not standard input).
+#[test]
+fn regression_interactive_passphrase_is_asked_twice_and_must_match() {
+    let dir = tmp();
+    let at_terminal = |home: &Path, typed: &str| -> Run {
+        let cmd = format!("{BIN} --home {} init --name U --method key --encrypt", s(home));
+        let mut child = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env_remove("XINLIAN_HOME")
+            .env_remove("XINLIAN_PASSPHRASE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` is needed to give the registrar a terminal");
+        child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+        Run::from_output(
+            &["init", "--encrypt", "(at a terminal)"],
+            child.wait_with_output().unwrap(),
+        )
+    };
+    let home = dir.path().join("differ");
+    let r = at_terminal(&home, "correct horse battery\ncorrect horse batterX\n").expect(2);
+    assert!(r.stdout.contains("Repeat the passphrase"), "{}", r.stdout);
+    assert!(r.stdout.contains("passphrases differ"), "{}", r.stdout);
+    assert!(!home.join("institution.json").exists());
+    let home = dir.path().join("short");
+    let r = at_terminal(&home, "short\nshort\n").expect(2);
+    assert!(r.stdout.contains("at least 12 characters"), "{}", r.stdout);
+    let home = dir.path().join("same");
+    let r = at_terminal(&home, "correct horse battery\ncorrect horse battery\n").ok();
+    assert!(r.stdout.contains("Repeat the passphrase"), "{}", r.stdout);
+    assert_eq!(
+        read_json(&home.join("keys").join("signing.key"))["protection"],
+        "passphrase"
+    );
+}
