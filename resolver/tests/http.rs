@@ -95,11 +95,15 @@ struct Server {
 
 impl Server {
     async fn start(options: ServerOptions) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         let resolver: Arc<dyn Resolver> = Arc::new(TestResolver {
             stateless: StatelessResolver::new(),
         });
+        Server::with_resolver(resolver, options).await
+    }
+
+    async fn with_resolver(resolver: Arc<dyn Resolver>, options: ServerOptions) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let app = router_with_options(resolver, &options);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -267,6 +271,42 @@ async fn each_error_code_gets_its_status() {
     // The identifier endpoint with nothing after it.
     let (status, _, body) = get(&server.identifiers(""), None).await;
     assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "invalidDid"));
+    server.stop().await;
+}
+
+/// A did:web the SSRF guard refuses (loopback, private, link-local,
+/// `localhost`) used to come back as 500 `internalError`; it is the
+/// request's fault: 400 with the DID Resolution error `invalidDid`, and
+/// nothing is fetched.
+#[tokio::test]
+async fn regression_did_web_refused_by_the_address_guard_is_400_not_500() {
+    // A local server the refused DID points at; it must not be reached.
+    let victim = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    victim.set_nonblocking(true).unwrap();
+    let port = victim.local_addr().unwrap().port();
+    let mut registry = xinlian_resolver::MethodRegistry::empty();
+    registry
+        .register("web", xinlian_resolver::WebResolver::new().unwrap())
+        .unwrap();
+    let server = Server::with_resolver(Arc::new(registry), ServerOptions::default()).await;
+    for id in [
+        format!("did:web:127.0.0.1%3A{port}"),
+        format!("did:web:localhost%3A{port}"),
+        "did:web:10.0.0.1".to_owned(),
+        "did:web:169.254.169.254".to_owned(),
+    ] {
+        let (status, content_type, body) = get(&server.identifiers(&id), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{id}: {body}");
+        assert_eq!(content_type, "application/did-resolution", "{id}");
+        assert_eq!(error_code(&body), "invalidDid", "{id}: {body}");
+        let message = body["didResolutionMetadata"]["errorMessage"].as_str().unwrap();
+        assert!(message.contains("public address"), "{id}: {message}");
+    }
+    assert_eq!(
+        victim.accept().map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock,
+        "the refused DID's server was contacted"
+    );
     server.stop().await;
 }
 

@@ -267,7 +267,7 @@ async fn refuses_loopback_without_the_opt_in() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    assert_eq!(resolve_kind(&web, &did).await, ErrorKind::InternalError);
+    assert_eq!(resolve_kind(&web, &did).await, ErrorKind::InvalidDid);
     assert_eq!(server.hits(), 0, "nothing may reach the server");
 }
 

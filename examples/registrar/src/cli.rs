@@ -41,8 +41,9 @@ issued.\n\nExit status: 0 all issued, 1 some rows refused, 2 usage or input erro
     Suspend(StatusArgs),
     /// Lift a suspension.
     Reinstate(StatusArgs),
-    /// Rotate the signing key through the ledger; older credentials still verify.
-    RotateKey(JsonArg),
+    /// Rotate the signing key through the ledger (did:ethr).
+    #[command(long_about = ROTATE_KEY_HELP)]
+    RotateKey(RotateKeyArgs),
     /// Write the status lists (and did.json for did:web) for a static web server.
     Publish(PublishArgs),
     /// Resolve any DID the toolkit supports.
@@ -59,6 +60,31 @@ issued.\n\nExit status: 0 all issued, 1 some rows refused, 2 usage or input erro
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+const ROTATE_KEY_HELP: &str = "Rotate the signing key through the ledger (did:ethr).
+
+An ordinary rotation publishes a new key and retires the old one: credentials the old key signed \
+before the rotation keep verifying, because verifiers resolve the DID as of each proof's time \
+(`created`, or a JWT's `iat`). Use it for routine key changes.
+
+With --compromised, the old key is also marked compromised in the DID document (a `CompromisedKey` \
+service naming it): verifiers then refuse every proof by it, whatever date it claims, so a thief \
+cannot mint backdated credentials. Credentials signed with it no longer verify; issue them again.
+
+A rotation is journaled (rotation.json in the home): if it is interrupted, the next registrar \
+command that signs (or rotate-key itself) finishes it. Status lists are re-signed with the new key.";
+
+/// `registrar rotate-key`.
+#[derive(Debug, Args)]
+pub struct RotateKeyArgs {
+    /// The old key was (or may have been) stolen: mark it compromised, so
+    /// no proof by it verifies any more, whatever its date.
+    #[arg(long)]
+    pub compromised: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--json` alone.
@@ -165,6 +191,10 @@ pub struct IssueArgs {
     /// Credential format for --batch (`issue diploma|employment` take their own --format).
     #[arg(long, value_enum, default_value = "di-eddsa-jcs")]
     pub format: FormatArg,
+    /// Replace an existing output file (`-o`, or the files --batch writes).
+    /// Links, directories, devices and FIFOs are never replaced.
+    #[arg(long, global = true)]
+    pub force: bool,
     /// Print the result as JSON.
     #[arg(long, global = true)]
     pub json: bool,
@@ -206,7 +236,8 @@ pub struct DiplomaArgs {
     /// Credential format.
     #[arg(long, value_enum, default_value = "di-eddsa-jcs")]
     pub format: FormatArg,
-    /// Write the credential here instead of standard output.
+    /// Write the credential here instead of standard output (a new file,
+    /// or an existing regular file with --force).
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
 }
@@ -238,7 +269,8 @@ pub struct EmploymentArgs {
     /// Credential format.
     #[arg(long, value_enum, default_value = "di-eddsa-jcs")]
     pub format: FormatArg,
-    /// Write the credential here instead of standard output.
+    /// Write the credential here instead of standard output (a new file,
+    /// or an existing regular file with --force).
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
 }

@@ -16,6 +16,31 @@ pub enum CliError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A command refused to write its output file: the target is a link,
+    /// directory, device, FIFO or socket, or exists and `--force` was not
+    /// given (exit status 2).
+    #[error("{path}: {reason}")]
+    OutputRefused {
+        /// The target.
+        path: PathBuf,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The signing key is not (or no longer) an assertion method of the
+    /// institution's current DID document, or is marked compromised there:
+    /// nothing is signed with it (exit status 2).
+    #[error(
+        "refusing to sign: the DID document of {did} {reason} ({verification_method}); \
+         if a key rotation was interrupted, run `registrar rotate-key` to finish it"
+    )]
+    KeyNotListed {
+        /// The signing key's verification method.
+        verification_method: String,
+        /// The institution's DID.
+        did: String,
+        /// What the DID document says about the key.
+        reason: &'static str,
+    },
     /// The home directory holds no institution yet (exit status 2).
     #[error("no institution in {0}: run `registrar init --name NAME` first (or pass --home)")]
     NotInitialized(PathBuf),

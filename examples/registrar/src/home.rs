@@ -168,7 +168,16 @@ impl Home {
         }
         let path = self.profile_path();
         let bytes = fs::read(&path).map_err(|e| CliError::io(&path, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
+        let mut profile: Profile =
+            serde_json::from_slice(&bytes).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
+        // Earlier versions wrote the embedded registry as `0x0x…`.
+        if let Some(LedgerProfile::Embedded { registry, .. } | LedgerProfile::Evm { registry, .. }) =
+            &mut profile.ledger
+            && let Some(once) = registry.strip_prefix("0x0x")
+        {
+            *registry = format!("0x{once}");
+        }
+        Ok(profile)
     }
 
     /// Writes the profile atomically.
@@ -192,6 +201,26 @@ impl Home {
             .map_err(|e| CliError::Input(format!("cannot read a passphrase ({e}); use --passphrase-file")))
     }
 
+    /// A passphrase for sealing new key files: like [`Home::passphrase`],
+    /// but refused when shorter than [`MIN_PASSPHRASE_CHARS`] characters
+    /// (or blank), and asked twice on a terminal (the answers must match).
+    pub fn new_passphrase(&self, prompt: &str) -> Result<Zeroizing<String>> {
+        let interactive = self.passphrase_file.is_none() && std::env::var_os("XINLIAN_PASSPHRASE").is_none();
+        let pass = self.passphrase(prompt)?;
+        check_new_passphrase(&pass)?;
+        if interactive {
+            let again = rpassword::prompt_password("Repeat the passphrase: ")
+                .map(Zeroizing::new)
+                .map_err(|e| CliError::Input(format!("cannot read a passphrase ({e}); use --passphrase-file")))?;
+            if *again != *pass {
+                return Err(CliError::Input(
+                    "the two passphrases differ; nothing was written".into(),
+                ));
+            }
+        }
+        Ok(pass)
+    }
+
     /// Loads a secret key file, asking for the passphrase if it is sealed.
     pub fn load_key(&self, path: &Path) -> Result<SecretKey> {
         keystore::load(path, || {
@@ -200,13 +229,33 @@ impl Home {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    if !dir.as_os_str().is_empty() {
-        fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+/// The shortest passphrase `init --encrypt` accepts, in characters.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+
+/// Refuses a passphrase too weak to seal a key with.
+pub fn check_new_passphrase(pass: &str) -> Result<()> {
+    let chars = pass.chars().count();
+    if pass.trim().is_empty() {
+        return Err(CliError::Input(format!(
+            "the passphrase is empty; a key file passphrase must be at least {MIN_PASSPHRASE_CHARS} characters"
+        )));
     }
-    let tmp = path.with_extension("tmp");
-    fs::write(&tmp, bytes).map_err(|e| CliError::io(&tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| CliError::io(path, e))
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(CliError::Input(format!(
+            "the passphrase is too short: a key file passphrase must be at least {MIN_PASSPHRASE_CHARS} characters \
+             (this one has {chars})"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes an internal file of the home (profile, did.json) atomically,
+/// replacing the previous version.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::output::write_file(
+        path,
+        bytes,
+        crate::output::Existing::Replace,
+        crate::output::PUBLIC_MODE,
+    )
 }

@@ -16,7 +16,7 @@ use xinlian_resolver::MethodRegistry;
 use xinlian_resolver::ethr::{EthrDid, EthrResolver};
 use xinlian_resolver::ledger::{Address, EmbeddedLedger, Ledger, Operation, SignedChange};
 use xinlian_resolver::web::WebResolver;
-use xinlian_vc::KeySigner;
+use xinlian_vc::{KeySigner, Signer};
 
 use crate::cli::{InitArgs, KeyTypeArg, MethodArg};
 use crate::error::{CliError, Result};
@@ -129,7 +129,10 @@ impl Institution {
         }
         home.create()?;
         let passphrase = if args.encrypt {
-            Some(home.passphrase("New passphrase for the key files: ")?)
+            Some(home.new_passphrase(&format!(
+                "New passphrase for the key files (at least {} characters): ",
+                crate::home::MIN_PASSPHRASE_CHARS
+            ))?)
         } else {
             None
         };
@@ -200,7 +203,7 @@ impl Institution {
                         let ledger = open_embedded(&home)?;
                         LedgerProfile::Embedded {
                             chain_id: ledger.chain_id(),
-                            registry: format!("0x{}", ledger.registry().to_lower_hex()),
+                            registry: ledger.registry().to_lower_hex(),
                         }
                     }
                     Some(url) => LedgerProfile::Evm {
@@ -218,10 +221,10 @@ impl Institution {
                 let did = EthrDid::from_address(Some(&network), identity).to_did()?;
                 profile.ledger = Some(ledger_profile);
                 profile.did = did.to_string();
-                publish_ethr_key(ledger.as_ref(), &owner_key, identity, &signing.public_key(), None).await?;
+                add_ethr_key(ledger.as_ref(), &owner_key, identity, &signing.public_key()).await?;
                 let status = status_key(&home, kt, pass)?;
                 if let Some(status) = &status {
-                    publish_ethr_key(ledger.as_ref(), &owner_key, identity, &status.public_key(), None).await?;
+                    add_ethr_key(ledger.as_ref(), &owner_key, identity, &status.public_key()).await?;
                 }
                 let resolver = resolver_with_ledger(Some((ledger, network)));
                 profile.verification_method = find_method(&resolver, &did, &signing.public_key(), None).await?;
@@ -235,76 +238,73 @@ impl Institution {
         Ok(Institution { home, profile })
     }
 
-    /// The signer for the current signing key.
-    pub fn signer(&self) -> Result<KeySigner> {
+    /// Loads the institution in `home` for a command that signs: an
+    /// interrupted `rotate-key` is finished first (see [`crate::rotation`]).
+    pub async fn open(home: Home) -> Result<Institution> {
+        let mut inst = Institution::load(home)?;
+        crate::rotation::recover(&mut inst).await?;
+        Ok(inst)
+    }
+
+    /// The signer for the current signing key, once the institution's
+    /// current DID document is checked to list it.
+    pub async fn signer(&self) -> Result<KeySigner> {
         let key = self
             .home
             .load_key(&self.home.signing_key_path(self.profile.key_generation))?;
-        Ok(KeySigner::new(key, self.profile.verification_method.clone())?)
+        let signer = KeySigner::new(key, self.profile.verification_method.clone())?;
+        ensure_listed(self, &signer).await?;
+        Ok(signer)
     }
 
     /// The signer for status list credentials: the signing key, or for a
-    /// secp256k1 institution its Ed25519 status key.
-    pub fn status_signer(&self, signer: &KeySigner) -> Result<KeySigner> {
+    /// secp256k1 institution its Ed25519 status key (checked like
+    /// [`Institution::signer`]).
+    pub async fn status_signer(&self, signer: &KeySigner) -> Result<KeySigner> {
         match &self.profile.status_verification_method {
             None => Ok(signer.clone()),
-            Some(vm) => Ok(KeySigner::new(
-                self.home.load_key(&self.home.status_key_path())?,
-                vm.clone(),
-            )?),
+            Some(vm) => {
+                let status = KeySigner::new(self.home.load_key(&self.home.status_key_path())?, vm.clone())?;
+                ensure_listed(self, &status).await?;
+                Ok(status)
+            }
         }
     }
+}
 
-    /// `registrar rotate-key`: publishes a new signing key through the
-    /// ledger and retires the old one. Credentials signed before keep
-    /// verifying: verifiers resolve the DID as of each proof's `created`.
-    pub async fn rotate_key(&mut self) -> Result<String> {
-        if self.profile.method != MethodArg::Ethr {
-            return Err(CliError::Input(format!(
-                "rotate-key needs a ledger-anchored DID (did:ethr); {} is did:{}, whose key is its identifier",
-                self.profile.did,
-                self.profile.did.split(':').nth(1).unwrap_or("?")
-            )));
-        }
-        let old = self
-            .home
-            .load_key(&self.home.signing_key_path(self.profile.key_generation))?;
-        let new = SecretKey::generate(old.key_type())?;
-        let generation = self.profile.key_generation + 1;
-        let pass = if keystore::is_encrypted(&self.home.signing_key_path(self.profile.key_generation))? {
-            Some(self.home.passphrase("Passphrase for the new key file: ")?)
-        } else {
-            None
-        };
-        keystore::save(
-            &self.home.signing_key_path(generation),
-            &new,
-            pass.as_ref().map(|p| p.as_str()),
-        )?;
-        let owner = secp_signing_key(&self.home.load_key(&self.home.owner_key_path())?)?;
-        let ledger_profile = self.profile.ledger.clone().ok_or_else(|| {
-            CliError::Input(format!(
-                "{} has no ledger in its profile",
-                self.home.profile_path().display()
-            ))
-        })?;
-        let (ledger, network) = open_ledger(&self.home, &ledger_profile, Some(&owner)).await?;
-        let identity = Address::from_signing_key(&owner);
-        publish_ethr_key(
-            ledger.as_ref(),
-            &owner,
-            identity,
-            &new.public_key(),
-            Some(&old.public_key()),
-        )
-        .await?;
-        let did = Did::parse(&self.profile.did)?;
-        let resolver = resolver_with_ledger(Some((ledger, network)));
-        self.profile.verification_method = find_method(&resolver, &did, &new.public_key(), None).await?;
-        self.profile.key_generation = generation;
-        self.home.save_profile(&self.profile)?;
-        Ok(self.profile.verification_method.clone())
+/// Refuses a signer whose verification method the institution's current
+/// DID document no longer lists as an assertion method with that key, or
+/// marks as compromised: what it signed would not verify.
+async fn ensure_listed(inst: &Institution, signer: &KeySigner) -> Result<()> {
+    let did = Did::parse(&inst.profile.did)?;
+    let resolver = resolver_for(&inst.home).await?;
+    let resolved = resolver.resolve(&did, &ResolutionOptions::default()).await?;
+    let key = signer.public_key();
+    let vm_id = signer.verification_method();
+    let listed = resolved
+        .document
+        .methods_for(Relationship::AssertionMethod)
+        .into_iter()
+        .any(|vm| {
+            vm.public_key().is_ok_and(|k| k == key)
+                && resolved
+                    .document
+                    .absolute_id(&vm.id)
+                    .is_ok_and(|id| id.as_str() == vm_id)
+        });
+    let compromised = crate::rotation::is_marked_compromised(&resolved.document, &key);
+    if listed && !compromised {
+        return Ok(());
     }
+    Err(CliError::KeyNotListed {
+        verification_method: vm_id.to_owned(),
+        did: inst.profile.did.clone(),
+        reason: if compromised {
+            "marks it as compromised"
+        } else {
+            "no longer lists it as an assertion method"
+        },
+    })
 }
 
 /// For a secp256k1 signing key, a second (Ed25519) key that signs status
@@ -318,7 +318,7 @@ fn status_key(home: &Home, signing: KeyType, pass: Option<&str>) -> Result<Optio
     Ok(Some(key))
 }
 
-fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
+pub(crate) fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
     k256::ecdsa::SigningKey::from_slice(&key.to_bytes())
         .map_err(|_| CliError::Input("the owner key is not a secp256k1 key".into()))
 }
@@ -326,7 +326,7 @@ fn secp_signing_key(key: &SecretKey) -> Result<k256::ecdsa::SigningKey> {
 /// The ledger of a did:ethr institution and its did:ethr network name (the
 /// chain id in hex). Writes through an EVM chain are paid by `--payer-key`
 /// when given, else by `owner` (fine on chains without gas fees).
-async fn open_ledger(
+pub(crate) async fn open_ledger(
     home: &Home,
     profile: &LedgerProfile,
     owner: Option<&k256::ecdsa::SigningKey>,
@@ -406,33 +406,46 @@ fn open_embedded(home: &Home) -> Result<EmbeddedLedger> {
         .map_err(xinlian_resolver::Error::from)?)
 }
 
-async fn publish_ethr_key(
+/// Signs `op` with the identity owner's key and submits it to the ledger.
+pub(crate) async fn submit_ethr_change(
     ledger: &dyn Ledger,
     owner: &k256::ecdsa::SigningKey,
     identity: Address,
-    new: &PublicKey,
-    old: Option<&PublicKey>,
+    op: std::result::Result<Operation, xinlian_resolver::ledger::LedgerError>,
 ) -> Result<()> {
     let ledger_err = |e| CliError::Resolver(xinlian_resolver::Error::from(e));
-    let op =
-        Operation::set_attribute(&key_attribute(new)?, new.to_bytes(), KEY_VALIDITY_SECONDS).map_err(ledger_err)?;
-    let change = SignedChange::prepare(ledger, owner, identity, op)
+    let change = SignedChange::prepare(ledger, owner, identity, op.map_err(ledger_err)?)
         .await
         .map_err(ledger_err)?;
     ledger.submit(&change).await.map_err(ledger_err)?;
-    if let Some(old) = old {
-        // Verifiers check an old proof against the DID as of its `created`
-        // time, which has whole seconds, and the ledger's block times are
-        // whole seconds too: a revocation in the same second as a signature
-        // would hide the key that made it. Revoke in the next second.
-        next_second().await;
-        let op = Operation::revoke_attribute(&key_attribute(old)?, old.to_bytes()).map_err(ledger_err)?;
-        let change = SignedChange::prepare(ledger, owner, identity, op)
-            .await
-            .map_err(ledger_err)?;
-        ledger.submit(&change).await.map_err(ledger_err)?;
-    }
     Ok(())
+}
+
+/// Publishes `key` as a signing key (assertion method) of the identity.
+pub(crate) async fn add_ethr_key(
+    ledger: &dyn Ledger,
+    owner: &k256::ecdsa::SigningKey,
+    identity: Address,
+    key: &PublicKey,
+) -> Result<()> {
+    let op = Operation::set_attribute(&key_attribute(key)?, key.to_bytes(), KEY_VALIDITY_SECONDS);
+    submit_ethr_change(ledger, owner, identity, op).await
+}
+
+/// Revokes the signing key `key` of the identity.
+pub(crate) async fn revoke_ethr_key(
+    ledger: &dyn Ledger,
+    owner: &k256::ecdsa::SigningKey,
+    identity: Address,
+    key: &PublicKey,
+) -> Result<()> {
+    // Verifiers check an old proof against the DID as of its `created`
+    // time, which has whole seconds, and the ledger's block times are
+    // whole seconds too: a revocation in the same second as a signature
+    // would hide the key that made it. Revoke in the next second.
+    next_second().await;
+    let op = Operation::revoke_attribute(&key_attribute(key)?, key.to_bytes());
+    submit_ethr_change(ledger, owner, identity, op).await
 }
 
 /// Sleeps until the wall clock's whole second has changed.
@@ -442,7 +455,12 @@ async fn next_second() {
 }
 
 /// The id of the assertion method in `did`'s document that holds `key`.
-async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Option<String>) -> Result<String> {
+pub(crate) async fn find_method(
+    resolver: &dyn Resolver,
+    did: &Did,
+    key: &PublicKey,
+    at: Option<String>,
+) -> Result<String> {
     let options = ResolutionOptions {
         version_time: at,
         ..Default::default()
@@ -458,7 +476,7 @@ async fn find_method(resolver: &dyn Resolver, did: &Did, key: &PublicKey, at: Op
         .ok_or_else(|| CliError::Failed(format!("{did} does not list the new key as an assertion method")))
 }
 
-fn resolver_with_ledger(ledger: Option<(Arc<dyn Ledger>, String)>) -> Arc<dyn Resolver> {
+pub(crate) fn resolver_with_ledger(ledger: Option<(Arc<dyn Ledger>, String)>) -> Arc<dyn Resolver> {
     Arc::new(registry_with_ledger(ledger))
 }
 

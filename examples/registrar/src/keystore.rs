@@ -104,18 +104,25 @@ pub fn save(path: &Path, key: &SecretKey, passphrase: Option<&str>) -> Result<()
     write_private(path, &json)
 }
 
-/// Creates `path` with mode 0600 and writes `bytes`, syncing to disk.
+/// Creates `path` with mode 0600 holding `bytes`: written to a synced
+/// temporary file (0600) in the same directory, then linked into place,
+/// so a crash never leaves a partial key file and an existing file is never
+/// replaced.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path).map_err(|e| CliError::io(path, e))?;
-    f.write_all(bytes).map_err(|e| CliError::io(path, e))?;
-    f.sync_all().map_err(|e| CliError::io(path, e))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // tempfile creates its files with mode 0600.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".key-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| CliError::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| CliError::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| CliError::io(path, e))?;
+    tmp.persist_noclobber(path).map_err(|e| CliError::io(path, e.error))?;
+    crate::output::sync_dir(dir);
     Ok(())
 }
 

@@ -12,6 +12,8 @@ mod error;
 mod home;
 mod institution;
 mod keystore;
+mod output;
+mod rotation;
 mod store;
 
 use std::process::ExitCode;
@@ -68,20 +70,21 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Issue(args) => {
-            let inst = Institution::load(home)?;
+            let inst = Institution::open(home).await?;
             match (args.kind, args.batch) {
                 (Some(cli::IssueKind::Diploma(d)), None) => {
                     let out = d.output.clone();
-                    commands::issue::run(&inst, commands::issue::Request::Diploma(d), out.as_deref(), args.json).await
+                    commands::issue::run(&inst, commands::issue::Request::Diploma(d), out.as_deref(), args.force, args.json)
+                        .await
                 }
                 (Some(cli::IssueKind::Employment(e)), None) => {
                     let out = e.output.clone();
-                    commands::issue::run(&inst, commands::issue::Request::Employment(e), out.as_deref(), args.json)
+                    commands::issue::run(&inst, commands::issue::Request::Employment(e), out.as_deref(), args.force, args.json)
                         .await
                 }
                 (None, Some(csv)) => {
                     let out_dir = args.out_dir.ok_or_else(|| CliError::Input("--batch needs --out-dir".into()))?;
-                    let summary = commands::batch::run(&inst, &csv, &out_dir, args.format, args.json).await?;
+                    let summary = commands::batch::run(&inst, &csv, &out_dir, args.format, args.force, args.json).await?;
                     if summary.errors.is_empty() {
                         Ok(())
                     } else {
@@ -92,25 +95,41 @@ async fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Revoke(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Revoke, &a.credential, a.json).await
+            commands::status::run(&Institution::open(home).await?, Action::Revoke, &a.credential, a.json).await
         }
         Command::Suspend(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Suspend, &a.credential, a.json).await
+            commands::status::run(&Institution::open(home).await?, Action::Suspend, &a.credential, a.json).await
         }
         Command::Reinstate(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Reinstate, &a.credential, a.json).await
+            commands::status::run(
+                &Institution::open(home).await?,
+                Action::Reinstate,
+                &a.credential,
+                a.json,
+            )
+            .await
         }
         Command::RotateKey(a) => {
             let mut inst = Institution::load(home)?;
-            let vm = inst.rotate_key().await?;
+            let done = rotation::rotate(&mut inst, a.compromised).await?;
+            let vm = &done.verification_method;
             if a.json {
-                println!("{}", json!({ "verificationMethod": vm }));
+                println!(
+                    "{}",
+                    json!({ "verificationMethod": vm, "resumed": done.resumed, "compromised": done.compromised })
+                );
             } else {
+                if done.resumed {
+                    println!("finished the interrupted rotation");
+                }
                 println!("new signing key: {vm}");
+                if done.compromised {
+                    println!("the old key is marked compromised: credentials it signed no longer verify");
+                }
             }
             Ok(())
         }
-        Command::Publish(a) => commands::publish::run(&Institution::load(home)?, &a.out_dir, a.json).await,
+        Command::Publish(a) => commands::publish::run(&Institution::open(home).await?, &a.out_dir, a.json).await,
         Command::Resolve(a) => commands::resolve::run(&home, &a.did, a.json).await,
         Command::Verify(a) => commands::verify::run(&home, &a).await,
         Command::Serve(a) => commands::serve::run(&home, a.addr).await,

@@ -1442,8 +1442,8 @@ fn regression_status_change_with_a_wrong_passphrase_changes_nothing() {
     let home = dir.path().join("home");
     let pass = dir.path().join("pass");
     let wrong = dir.path().join("wrong");
-    std::fs::write(&pass, "right").unwrap();
-    std::fs::write(&wrong, "wrong").unwrap();
+    std::fs::write(&pass, "the right passphrase").unwrap();
+    std::fs::write(&wrong, "the wrong passphrase").unwrap();
     run(
         &home,
         &[
@@ -1592,4 +1592,531 @@ fn serve_publishes_the_did_web_document() {
     let doc: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(doc["id"], profile["did"]);
     assert_eq!(doc["id"], "did:web:uni.example");
+}
+
+// ---------------------------------------------------------------- issue 11: crash-safe rotation
+
+/// `rotate-key` with the test hook that aborts the process right after
+/// rotation step `step` (0 = the journal is written).
+fn rotate_killed_after(home: &Path, step: u32, extra: &[&str]) -> Run {
+    let mut args = vec!["rotate-key"];
+    args.extend_from_slice(extra);
+    let out = command(home)
+        .env("XINLIAN_TEST_ABORT_AFTER", format!("rotate:{step}"))
+        .args(&args)
+        .output()
+        .unwrap();
+    Run::from_output(&args, out)
+}
+
+fn profile(home: &Path) -> Value {
+    read_json(&home.join("institution.json"))
+}
+
+/// The verification method of each stored status list credential's proof.
+fn status_list_signers(home: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(home.join("registrar.sqlite")).unwrap();
+    let mut stmt = conn.prepare("SELECT credential FROM status_lists").unwrap();
+    stmt.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|c| {
+            let c: Value = serde_json::from_str(&c.unwrap()).unwrap();
+            c["proof"]["verificationMethod"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Killed after any step of a rotation, the next command finishes it: no
+/// "File exists" wedge, no signing with a revoked key, new credentials
+/// verify, credentials issued before still verify, revocation still works,
+/// and every status list is signed by a key the DID lists.
+#[test]
+fn regression_rotate_key_killed_at_every_step_is_finished_by_the_next_command() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &[]);
+    let mut kept = Vec::new();
+    let first = dir.path().join("kept-0.json");
+    issue_diploma(&home, "kept-0", "di-eddsa-jcs", &first).ok();
+    kept.push(first);
+    for step in 0..=5u32 {
+        let generation = profile(&home)["key_generation"].as_u64().unwrap();
+        let victim = dir.path().join(format!("victim-{step}.json"));
+        issue_diploma(&home, &format!("victim-{step}"), "jwt", &victim).ok();
+
+        let r = rotate_killed_after(&home, step, &[]);
+        assert!(r.code != 0 && r.code != 2, "step {step}: the process was not aborted");
+        assert!(
+            r.stderr.contains(&format!("after rotation step {step}")),
+            "{}",
+            r.stderr
+        );
+        assert!(home.join("rotation.json").is_file(), "step {step}: no journal left");
+
+        // The next command: `rotate-key` itself (finishing, not rotating
+        // twice) or one that signs.
+        let next = dir.path().join(format!("kept-{}.json", step + 1));
+        if step % 2 == 1 {
+            let done = run(&home, &["rotate-key", "--json"]).ok().json();
+            assert_eq!(done["resumed"], true, "step {step}: {done}");
+            issue_diploma(&home, &format!("kept-{}", step + 1), "di-eddsa-jcs", &next).ok();
+        } else {
+            let r = issue_diploma(&home, &format!("kept-{}", step + 1), "di-eddsa-jcs", &next).ok();
+            assert!(
+                r.stderr.contains("finishing the key rotation"),
+                "step {step}: {}",
+                r.stderr
+            );
+        }
+        assert!(!home.join("rotation.json").exists(), "step {step}: journal left behind");
+        let p = profile(&home);
+        assert_eq!(
+            p["key_generation"].as_u64().unwrap(),
+            generation + 1,
+            "step {step}: one rotation"
+        );
+        let vm = p["verification_method"].as_str().unwrap().to_owned();
+        assert_eq!(
+            read_json(&next)["proof"]["verificationMethod"],
+            vm.as_str(),
+            "step {step}"
+        );
+        kept.push(next);
+
+        // The current key is listed; the status lists are signed by it.
+        let doc = run(&home, &["resolve", &vm]).ok().stdout;
+        assert!(doc.contains(&vm), "step {step}: {doc}");
+        let signers = status_list_signers(&home);
+        assert!(!signers.is_empty());
+        assert!(
+            signers.iter().all(|s| *s == vm),
+            "step {step}: lists signed by {signers:?}, key {vm}"
+        );
+
+        // Revocation works, and re-signing the list breaks nothing else.
+        run(&home, &["revoke", s(&victim)]).ok();
+        let (code, report) = verify_json(&home, &victim);
+        assert_failed_check(code, &report, "status", Some("revoked"));
+        for file in &kept {
+            let (code, report) = verify_json(&home, file);
+            assert_verified(code, &report);
+        }
+    }
+    // A plain rotation afterwards works, and key files stay private.
+    run(&home, &["rotate-key"]).ok();
+    for entry in std::fs::read_dir(home.join("keys")).unwrap() {
+        let path = entry.unwrap().path();
+        assert!(path.extension().is_some_and(|e| e == "key"), "stray file {path:?}");
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600, "{path:?}");
+    }
+}
+
+/// What the old `rotate-key` left when killed after the ledger revoked the
+/// old key but before the profile was saved: `issue` and `revoke` signed
+/// with the revoked key and exited 0. Now nothing is signed with a key the
+/// DID document does not list.
+#[test]
+fn regression_signing_with_a_key_the_ledger_revoked_is_refused() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &[]);
+    let before = dir.path().join("before.json");
+    issue_diploma(&home, "s1", "di-eddsa-jcs", &before).ok();
+    let stale = profile(&home);
+    run(&home, &["rotate-key"]).ok();
+    let lists_before = status_list_signers(&home);
+    // The profile as an interrupted old-style rotation left it.
+    std::fs::write(home.join("institution.json"), stale.to_string()).unwrap();
+
+    let out = dir.path().join("after.json");
+    let r = issue_diploma(&home, "s2", "di-eddsa-jcs", &out).expect(2);
+    assert!(
+        r.stderr.contains("refusing to sign") && r.stderr.contains("no longer lists it"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    let r = run(&home, &["revoke", s(&before)]).expect(2);
+    assert!(r.stderr.contains("refusing to sign"), "{}", r.stderr);
+    let r = run(&home, &["publish", "--out-dir", s(&dir.path().join("pub"))]).expect(2);
+    assert!(r.stderr.contains("refusing to sign"), "{}", r.stderr);
+    assert_eq!(status_list_signers(&home), lists_before, "a status list was re-signed");
+    let (code, report) = verify_json(&home, &before);
+    assert_verified(code, &report);
+}
+
+// ---------------------------------------------------------------- issue 11: compromised keys
+
+/// The old signing key (generation 1) as a signer, the way a thief who
+/// copied `keys/signing.key` would use it.
+fn stolen_signer(home: &Path, vm: &str) -> xinlian_vc::KeySigner {
+    let file = read_json(&home.join("keys").join("signing.key"));
+    let secret = xinlian_did_core::SecretKey::from_multikey(file["secret_key_multibase"].as_str().unwrap()).unwrap();
+    xinlian_vc::KeySigner::new(secret, vm.to_owned()).unwrap()
+}
+
+/// Signs `credential` (without its proof and status) with `signer`,
+/// claiming `created`, as Data Integrity and as a vc+jwt with that `iat`.
+fn forge(credential: &Value, signer: &xinlian_vc::KeySigner, created: &str) -> (String, String) {
+    let mut doc = credential.as_object().unwrap().clone();
+    doc.remove("proof");
+    doc.remove("credentialStatus");
+    doc["credentialSubject"]["name"] = Value::from("Mallory");
+    let at = time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let di = rt
+        .block_on(xinlian_vc::proof::add_proof(
+            &doc,
+            &xinlian_vc::proof::ProofOptions::new()
+                .cryptosuite(xinlian_vc::proof::Cryptosuite::EddsaJcs2022)
+                .created(at),
+            signer,
+        ))
+        .unwrap();
+    let jwt = rt
+        .block_on(xinlian_vc::jose::issue_vc_jwt(
+            &doc,
+            signer,
+            &xinlian_vc::jose::JwtIssueOptions {
+                issued_at: Some(at.unix_timestamp()),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    (serde_json::to_string_pretty(&Value::Object(di)).unwrap(), jwt)
+}
+
+/// After `rotate-key --compromised`, the old key is named by a
+/// `CompromisedKey` service, and a credential the thief signs with it,
+/// backdated to before the rotation, no longer verifies (Data Integrity
+/// `created` and JWT `iat` alike). After an ordinary rotation, credentials
+/// signed before keep verifying.
+///
+/// The verifier side of this check is helper V's (vc crate); this test
+/// passes once that branch is merged.
+#[test]
+fn regression_rotate_key_compromised_refuses_backdated_proofs_by_the_old_key() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    let old_vm = init(&home, &[])["verificationMethod"].as_str().unwrap().to_owned();
+    let before = dir.path().join("before.json");
+    issue_diploma(&home, "s1", "di-eddsa-jcs", &before).ok();
+    let created = read_json(&before)["proof"]["created"].as_str().unwrap().to_owned();
+    let thief = stolen_signer(&home, &old_vm);
+
+    let done = run(&home, &["rotate-key", "--compromised", "--json"]).ok().json();
+    assert_eq!(done["compromised"], true, "{done}");
+    let did = old_vm.split('#').next().unwrap();
+    let resolved = run(&home, &["resolve", did, "--json"]).ok().json();
+    let services = resolved["didDocument"]["service"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        services.iter().any(|s| s["type"] == "CompromisedKey"
+            && s["serviceEndpoint"] == thief.public_key().to_multikey().as_str()),
+        "no CompromisedKey service for the old key: {resolved:#}"
+    );
+
+    let (di, jwt) = forge(&read_json(&before), &thief, &created);
+    let forged_di = dir.path().join("forged.json");
+    let forged_jwt = dir.path().join("forged.jwt");
+    std::fs::write(&forged_di, di).unwrap();
+    std::fs::write(&forged_jwt, jwt).unwrap();
+    for file in [&forged_di, &forged_jwt] {
+        let (code, report) = verify_json(&home, file);
+        assert_eq!(code, 1, "{file:?}: {report:#}");
+        assert_eq!(report["verified"], false, "{report:#}");
+        assert!(
+            report.to_string().to_lowercase().contains("compromised"),
+            "{file:?} is not refused as signed by a compromised key: {report:#}"
+        );
+    }
+    // New credentials are signed by the new key and verify.
+    let after = dir.path().join("after.json");
+    issue_diploma(&home, "s2", "di-eddsa-jcs", &after).ok();
+    let (code, report) = verify_json(&home, &after);
+    assert_verified(code, &report);
+
+    // An ordinary rotation: what the old key signed before still verifies,
+    // and no key is marked compromised.
+    let home2 = dir.path().join("home2");
+    init(&home2, &[]);
+    let before2 = dir.path().join("before2.json");
+    issue_diploma(&home2, "s1", "di-eddsa-jcs", &before2).ok();
+    let done = run(&home2, &["rotate-key", "--json"]).ok().json();
+    assert_eq!(done["compromised"], false, "{done}");
+    let (code, report) = verify_json(&home2, &before2);
+    assert_verified(code, &report);
+    let did2 = profile(&home2)["did"].as_str().unwrap().to_owned();
+    let doc2 = run(&home2, &["resolve", &did2]).ok().stdout;
+    assert!(!doc2.contains("CompromisedKey"), "{doc2}");
+}
+
+// ---------------------------------------------------------------- issue 11: outputs, passphrases, names
+
+/// `-o` used to replace whatever was there: `/dev/null` (as root), a
+/// symlink's target, an existing file.
+#[test]
+fn regression_output_refuses_devices_links_directories_and_existing_files() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let existing = dir.path().join("existing.json");
+    std::fs::write(&existing, "keep").unwrap();
+    let mut refused: Vec<(PathBuf, &str)> = vec![
+        (existing.clone(), "pass --force"),
+        (dir.path().to_owned(), "is a directory"),
+    ];
+    #[cfg(unix)]
+    {
+        let target = dir.path().join("target.json");
+        std::fs::write(&target, "keep").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        refused.push((link, "symbolic link"));
+        refused.push((PathBuf::from("/dev/null"), "not a regular file"));
+        let fifo = dir.path().join("fifo");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        refused.push((fifo, "not a regular file"));
+    }
+    for (i, (path, reason)) in refused.iter().enumerate() {
+        for force in [false, true] {
+            if *reason == "pass --force" && force {
+                continue;
+            }
+            let mut args = vec!["issue", "diploma", "--student-id"];
+            let student = format!("s{i}");
+            args.push(&student);
+            args.extend([
+                "--name",
+                "A",
+                "--degree",
+                "BSc",
+                "--major",
+                "CS",
+                "--graduated",
+                "2026-06-30",
+                "-o",
+                s(path),
+            ]);
+            if force {
+                args.push("--force");
+            }
+            let r = run(&home, &args).expect(2);
+            assert!(r.stderr.contains(reason), "{path:?} force={force}: {}", r.stderr);
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert_eq!(std::fs::read_to_string(dir.path().join("target.json")).unwrap(), "keep");
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    }
+    // Nothing was reserved in the log for a refused target.
+    assert!(
+        !home.join("registrar.sqlite").exists() || log_rows(&home).is_empty(),
+        "a refused target reserved a log row"
+    );
+
+    // --force replaces a regular file, atomically, readable by all.
+    issue_diploma(&home, "s0", "di-eddsa-jcs", &existing).expect(2);
+    let r = run(
+        &home,
+        &[
+            "issue",
+            "diploma",
+            "--student-id",
+            "s0",
+            "--name",
+            "A",
+            "--degree",
+            "BSc",
+            "--major",
+            "CS",
+            "--graduated",
+            "2026-06-30",
+            "--force",
+            "-o",
+            s(&existing),
+        ],
+    );
+    r.ok();
+    let (code, report) = verify_json(&home, &existing);
+    assert_verified(code, &report);
+    #[cfg(unix)]
+    assert_eq!(mode(&existing), 0o644);
+
+    // --batch: a file that is not this registrar's is refused (that row),
+    // replaced with --force.
+    let csv = dir.path().join("class.csv");
+    write_csv(&csv, (1..=3).map(good_row));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("S000002.json"), "keep").unwrap();
+    let args = ["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"];
+    let summary = run(&home, &args).expect(1).json();
+    assert_eq!(summary["issued"], 2, "{summary}");
+    assert!(
+        summary["errors"][0]["error"].as_str().unwrap().contains("--force"),
+        "{summary}"
+    );
+    assert_eq!(std::fs::read_to_string(out.join("S000002.json")).unwrap(), "keep");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let summary = run(&home, &forced).ok().json();
+    assert_eq!(summary["issued"], 1, "{summary}");
+    let (code, report) = verify_json(&home, &out.join("S000002.json"));
+    assert_verified(code, &report);
+
+    // publish never writes through a link either.
+    #[cfg(unix)]
+    {
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("status").join("1")).unwrap();
+        std::os::unix::fs::symlink(&existing, site.join("status").join("1").join("revocation")).unwrap();
+        let r = run(&home, &["publish", "--out-dir", s(&site)]).expect(2);
+        assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+        let (code, report) = verify_json(&home, &existing);
+        assert_verified(code, &report);
+    }
+}
+
+/// `XINLIAN_PASSPHRASE= registrar init --encrypt` sealed keys with an empty
+/// passphrase. Empty, blank and short passphrases are refused, the message
+/// says the minimum, and nothing is left behind.
+#[test]
+fn regression_empty_or_short_passphrases_are_refused() {
+    let dir = tmp();
+    for (i, pass) in ["", "   ", "short", "elevenchars"].iter().enumerate() {
+        let home = dir.path().join(format!("home{i}"));
+        let args = ["init", "--name", "U", "--method", "key", "--encrypt"];
+        let out = command(&home)
+            .env("XINLIAN_PASSPHRASE", pass)
+            .args(args)
+            .output()
+            .unwrap();
+        let r = Run::from_output(&args, out).expect(2);
+        assert!(r.stderr.contains("at least 12 characters"), "{pass:?}: {}", r.stderr);
+        assert!(!home.join("institution.json").exists());
+        assert!(!home.join("keys").join("signing.key").exists());
+        // The same from a file.
+        let file = dir.path().join(format!("pass{i}"));
+        std::fs::write(&file, format!("{pass}\n")).unwrap();
+        let r = run(
+            &home,
+            &["--passphrase-file", s(&file), "init", "--name", "U", "--encrypt"],
+        )
+        .expect(2);
+        assert!(r.stderr.contains("at least 12 characters"), "{pass:?}: {}", r.stderr);
+        assert!(!home.join("institution.json").exists());
+    }
+    let home = dir.path().join("ok");
+    let args = ["init", "--name", "U", "--method", "key", "--encrypt"];
+    let out = command(&home)
+        .env("XINLIAN_PASSPHRASE", "twelve chars")
+        .args(args)
+        .output()
+        .unwrap();
+    Run::from_output(&args, out).ok();
+    assert_eq!(
+        read_json(&home.join("keys").join("signing.key"))["protection"],
+        "passphrase"
+    );
+}
+
+/// The profile recorded the embedded registry as `0x0x…`; it has one
+/// `0x`, and a profile saved again (by a rotation) keeps it so. A profile
+/// written by an older version is repaired.
+#[test]
+fn regression_profile_registry_address_has_one_0x() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &[]);
+    let registry = profile(&home)["ledger"]["registry"].as_str().unwrap().to_owned();
+    let hex = registry.strip_prefix("0x").unwrap();
+    assert!(
+        hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{registry}"
+    );
+    run(&home, &["rotate-key"]).ok();
+    assert_eq!(profile(&home)["ledger"]["registry"], registry.as_str());
+    let mut old = profile(&home);
+    old["ledger"]["registry"] = Value::from(format!("0x{registry}"));
+    std::fs::write(home.join("institution.json"), old.to_string()).unwrap();
+    run(&home, &["rotate-key"]).ok();
+    assert_eq!(profile(&home)["ledger"]["registry"], registry.as_str());
+}
+
+/// A `student_id` starting with `.` made a hidden output file; one with
+/// `/` or `..` must not leave the output directory either.
+#[test]
+fn regression_student_ids_never_make_hidden_or_escaping_files() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let csv = dir.path().join("class.csv");
+    write_csv(
+        &csv,
+        [".hidden", "..", "../escape", "..%2Fx", "/abs"]
+            .iter()
+            .map(|id| format!("{id},Eve,Bachelor of Science,Physics,2026-06-30,,")),
+    );
+    let out = dir.path().join("out");
+    let summary = run(&home, &["issue", "--batch", s(&csv), "--out-dir", s(&out), "--json"])
+        .ok()
+        .json();
+    assert_eq!(summary["issued"], 5, "{summary}");
+    let files = credential_files(&out);
+    assert_eq!(files.len(), 5, "{files:?}");
+    for f in &files {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        assert!(!name.starts_with('.'), "hidden file {name}");
+        assert_eq!(f.parent().unwrap(), out);
+    }
+    assert!(!dir.path().join("escape.json").exists());
+    assert!(out.join("_hidden.json").is_file(), "{files:?}");
+}
+
+/// `registrar init --encrypt` at a terminal asked for the passphrase once.
+/// It asks twice now and refuses answers that differ. The terminal is a
+/// real pseudo-terminal made by util-linux `script` (the passphrase prompt
+/// reads /dev/tty, not standard input).
+#[test]
+fn regression_interactive_passphrase_is_asked_twice_and_must_match() {
+    let dir = tmp();
+    let at_terminal = |home: &Path, typed: &str| -> Run {
+        let cmd = format!("{BIN} --home {} init --name U --method key --encrypt", s(home));
+        let mut child = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env_remove("XINLIAN_HOME")
+            .env_remove("XINLIAN_PASSPHRASE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` is needed to give the registrar a terminal");
+        child.stdin.take().unwrap().write_all(typed.as_bytes()).unwrap();
+        Run::from_output(
+            &["init", "--encrypt", "(at a terminal)"],
+            child.wait_with_output().unwrap(),
+        )
+    };
+    let home = dir.path().join("differ");
+    let r = at_terminal(&home, "correct horse battery\ncorrect horse batterX\n").expect(2);
+    assert!(r.stdout.contains("Repeat the passphrase"), "{}", r.stdout);
+    assert!(r.stdout.contains("passphrases differ"), "{}", r.stdout);
+    assert!(!home.join("institution.json").exists());
+    let home = dir.path().join("short");
+    let r = at_terminal(&home, "short\nshort\n").expect(2);
+    assert!(r.stdout.contains("at least 12 characters"), "{}", r.stdout);
+    let home = dir.path().join("same");
+    let r = at_terminal(&home, "correct horse battery\ncorrect horse battery\n").ok();
+    assert!(r.stdout.contains("Repeat the passphrase"), "{}", r.stdout);
+    assert_eq!(
+        read_json(&home.join("keys").join("signing.key"))["protection"],
+        "passphrase"
+    );
 }

@@ -203,6 +203,17 @@ impl From<WebError> for DidError {
                 path: String::new(),
                 reason: e.to_string(),
             },
+            // The address policy refused the DID's host (or a redirect's):
+            // the caller asked for something this resolver will not fetch,
+            // which is the request's fault (400), not the resolver's (500).
+            e @ (WebError::RefusedAddress { .. } | WebError::RefusedHost { .. } | WebError::RefusedScheme { .. }) => {
+                tracing::info!(error = %e, "did:web refused by the address policy");
+                DidError::InvalidDid {
+                    offset: "did:web:".len(),
+                    expected: "a did:web host served from a public address over https (this resolver refuses \
+                               loopback, private, link-local and metadata addresses)",
+                }
+            }
             e => DidError::Internal { message: e.to_string() },
         }
     }

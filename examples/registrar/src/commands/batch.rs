@@ -19,8 +19,8 @@ use time::format_description::well_known::Rfc3339;
 use crate::cli::{DiplomaArgs, FormatArg};
 use crate::commands::issue::{Request, build, format_name, parse_date, secure};
 use crate::error::{CliError, Result};
-use crate::home::write_atomic;
 use crate::institution::Institution;
+use crate::output::{Existing, PUBLIC_MODE, safe_file_stem, write_file};
 use crate::store::{BatchRef, NewEntry, Store};
 
 const CHUNK: usize = 256;
@@ -108,17 +108,7 @@ fn file_name(
     taken_in_chunk: &HashSet<PathBuf>,
     format: FormatArg,
 ) -> Result<PathBuf> {
-    let safe: String = request
-        .subject()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = safe_file_stem(request.subject());
     let ext = match format {
         FormatArg::Jwt => "jwt",
         FormatArg::SdJwt => "sd-jwt",
@@ -142,10 +132,11 @@ pub async fn run(
     csv_path: &Path,
     out_dir: &Path,
     format: FormatArg,
+    force: bool,
     json: bool,
 ) -> Result<Summary> {
     std::fs::create_dir_all(out_dir).map_err(|e| CliError::io(out_dir, e))?;
-    let signer = inst.signer()?;
+    let signer = inst.signer().await?;
     let mut store = Store::open(&inst.home.db_path())?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -247,15 +238,25 @@ pub async fn run(
             }
             let path = file_name(&store, out_dir, request, subject_key, &taken_in_chunk, format)?;
             taken_in_chunk.insert(path.clone());
+            // A row an earlier, interrupted run reserved may have written its
+            // file before it was logged: that file is ours to replace. Any
+            // other existing file only with --force.
+            let resumed = issued.state == "pending" && issued.batch_run.is_some();
+            let existing = if force || resumed {
+                Existing::Replace
+            } else {
+                Existing::Refuse
+            };
             let secured = match build(inst, request, issued, now) {
                 Ok(credential) => secure(&credential, format, &signer).await,
                 Err(e) => Err(e),
             };
             match secured {
-                Ok(text) => {
-                    write_atomic(&path, text.as_bytes())?;
-                    done.push((issued.credential_id.clone(), Some(path.display().to_string())));
-                }
+                Ok(text) => match write_file(&path, text.as_bytes(), existing, PUBLIC_MODE) {
+                    Ok(()) => done.push((issued.credential_id.clone(), Some(path.display().to_string()))),
+                    Err(e @ CliError::OutputRefused { .. }) => summary.errors.push(at.error(e)),
+                    Err(e) => return Err(e),
+                },
                 Err(e) => summary.errors.push(at.error(e)),
             }
         }
@@ -263,7 +264,7 @@ pub async fn run(
         store.mark_issued(&done)?;
         progress.set_position(summary.rows);
     }
-    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer).await?).await?;
     progress.finish_and_clear();
     if json {
         println!("{}", json!(summary));

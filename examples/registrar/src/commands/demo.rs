@@ -76,7 +76,12 @@ pub async fn run(json: bool) -> Result<()> {
         output: None,
     };
     let file = dir.path().join("diploma.json");
-    issue::issue_one(&inst, Request::Diploma(diploma), Some(&file)).await?;
+    issue::issue_one(
+        &inst,
+        Request::Diploma(diploma),
+        Some((&file, crate::output::Existing::Refuse)),
+    )
+    .await?;
     let text = std::fs::read_to_string(&file).map_err(|e| CliError::io(&file, e))?;
     let credential: Value = serde_json::from_str(&text).map_err(|e| CliError::Input(e.to_string()))?;
     let id = credential

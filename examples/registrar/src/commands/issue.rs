@@ -17,6 +17,7 @@ use xinlian_vc::{Credential, KeySigner, Signer};
 use crate::cli::{DiplomaArgs, EmploymentArgs, FormatArg};
 use crate::error::{CliError, Result};
 use crate::institution::Institution;
+use crate::output::{Existing, PUBLIC_MODE, check_target, write_file};
 use crate::store::{Issued, NewEntry, Store};
 
 /// A credential ready to be reserved, built and secured.
@@ -316,9 +317,16 @@ pub struct IssuedCredential {
 }
 
 /// `registrar issue diploma|employment`.
-pub async fn run(inst: &Institution, request: Request, output: Option<&std::path::Path>, json: bool) -> Result<()> {
+pub async fn run(
+    inst: &Institution,
+    request: Request,
+    output: Option<&std::path::Path>,
+    force: bool,
+    json: bool,
+) -> Result<()> {
     let format = format_name(request.format());
-    let IssuedCredential { issued, text } = issue_one(inst, request, output).await?;
+    let existing = if force { Existing::Replace } else { Existing::Refuse };
+    let IssuedCredential { issued, text } = issue_one(inst, request, output.map(|p| (p, existing))).await?;
     if output.is_none() && !json {
         println!("{text}");
     }
@@ -343,14 +351,18 @@ pub async fn run(inst: &Institution, request: Request, output: Option<&std::path
 }
 
 /// Reserves, builds, secures and logs one credential (written to `output`
-/// when given).
+/// when given, replacing an existing file only under [`Existing::Replace`]).
 pub async fn issue_one(
     inst: &Institution,
     request: Request,
-    output: Option<&std::path::Path>,
+    output: Option<(&std::path::Path, Existing)>,
 ) -> Result<IssuedCredential> {
     request.validate()?;
-    let signer = inst.signer()?;
+    // Before anything is reserved: a refused target changes nothing.
+    if let Some((path, existing)) = output {
+        check_target(path, existing)?;
+    }
+    let signer = inst.signer().await?;
     let mut store = Store::open(&inst.home.db_path())?;
     let now = OffsetDateTime::now_utc()
         .replace_nanosecond(0)
@@ -372,11 +384,14 @@ pub async fn issue_one(
         .ok_or_else(|| CliError::Failed("nothing reserved".into()))?;
     let credential = build(inst, &request, &issued, now)?;
     let text = secure(&credential, request.format(), &signer).await?;
-    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
-    if let Some(path) = output {
-        crate::home::write_atomic(path, text.as_bytes())?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer).await?).await?;
+    if let Some((path, existing)) = output {
+        write_file(path, text.as_bytes(), existing, PUBLIC_MODE)?;
     }
-    store.mark_issued(&[(issued.credential_id.clone(), output.map(|p| p.display().to_string()))])?;
+    store.mark_issued(&[(
+        issued.credential_id.clone(),
+        output.map(|(p, _)| p.display().to_string()),
+    )])?;
     Ok(IssuedCredential { issued, text })
 }
 

@@ -5,22 +5,22 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::error::{CliError, Result};
-use crate::home::write_atomic;
 use crate::institution::Institution;
+use crate::output::{Existing, PUBLIC_MODE, write_file};
 use crate::store::Store;
 
 /// Writes `status/<n>/<purpose>` for every status list and, for did:web,
 /// `.well-known/did.json` (or `<path>/did.json`), under `out_dir`.
 pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
     let mut store = Store::open(&inst.home.db_path())?;
-    let signer = inst.signer()?;
-    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer)?).await?;
+    let signer = inst.signer().await?;
+    crate::commands::status::ensure_lists(inst, &mut store, &inst.status_signer(&signer).await?).await?;
     let mut written = Vec::new();
     for n in store.list_numbers()? {
         for purpose in ["revocation", "suspension"] {
             if let Some(text) = store.list_credential(n, purpose)? {
                 let path = out_dir.join("status").join(n.to_string()).join(purpose);
-                write_atomic(&path, text.as_bytes())?;
+                write_file(&path, text.as_bytes(), Existing::Replace, PUBLIC_MODE)?;
                 written.push(path.display().to_string());
             }
         }
@@ -39,7 +39,7 @@ pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
                 .fold(out_dir.to_path_buf(), |p, s| p.join(s))
                 .join("did.json")
         };
-        write_atomic(&path, &bytes)?;
+        write_file(&path, &bytes, Existing::Replace, PUBLIC_MODE)?;
         written.push(path.display().to_string());
         let _ = domain;
     }

@@ -82,6 +82,20 @@ pub async fn ensure_lists(inst: &Institution, store: &mut Store, signer: &KeySig
     Ok(())
 }
 
+/// Re-signs every status list with `signer` (after a key rotation), under
+/// the database's write lock.
+pub async fn resign_all(inst: &Institution, signer: &KeySigner) -> Result<()> {
+    let store = Store::open(&inst.home.db_path())?;
+    store.begin_write()?;
+    for n in store.list_numbers()? {
+        for (purpose, column) in PURPOSES {
+            let text = sign_list(inst, &store, signer, n, purpose, column).await?;
+            store.put_list_credential(n, purpose.as_str(), &text)?;
+        }
+    }
+    store.commit()
+}
+
 /// Reads the credential id from an argument that is an id or a file.
 fn credential_id(arg: &str) -> Result<String> {
     let path = std::path::Path::new(arg);
@@ -134,7 +148,7 @@ pub async fn run(inst: &Institution, action: Action, credential: &str, json: boo
 pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Result<StatusChange> {
     let id = credential_id(credential)?;
     // The key first: a wrong passphrase must change nothing.
-    let signer = inst.status_signer(&inst.signer()?)?;
+    let signer = inst.status_signer(&inst.signer().await?).await?;
     let mut store = Store::open(&inst.home.db_path())?;
     // Flag, re-sign and store under one write lock, so concurrent status
     // commands cannot store a list signed without each other's bits; any
