@@ -106,3 +106,81 @@ pub(super) fn quads(mut expanded: ExpandedDocument<IriBuf, BlankIdBuf>) -> Vec<L
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    use crate::jsonld::{OPEN_BADGES_V3_0_3_CONTEXT, canonicalize};
+
+    /// Issue 12: the Open Badges 3.0.3 context maps `hashed` to
+    /// `https://www.w3.org/2001/XMLSchema#boolean` and `creditsEarned` to
+    /// `https://www.w3.org/2001/XMLSchema#float` (https, not http). JSON-LD
+    /// 1.1 value expansion keeps a term's type mapping on a native boolean or
+    /// number, and "object to RDF" writes the value's lexical form with that
+    /// datatype (a number with a fraction as a canonical xsd:double,
+    /// `3.5E0`). The linked-data conversion used before typed the boolean
+    /// `http://www.w3.org/2001/XMLSchema#boolean` and wrote `3.5`, so
+    /// eddsa-rdfc-2022 signatures disagreed with jsonld.js, pyld and vc-js.
+    #[test]
+    fn regression_native_boolean_and_number_keep_the_terms_type_mapping() {
+        let subject = json!({
+            "@context": [OPEN_BADGES_V3_0_3_CONTEXT],
+            "id": "did:example:learner",
+            "type": "AchievementSubject",
+            "creditsEarned": 3.5,
+            "identifier": [{
+                "type": "IdentityObject",
+                "hashed": true,
+                "identityHash": "sha256$0b5bd1d6b6b4a3a6e2f0c3c8c4d4e5f6",
+                "identityType": "emailAddress",
+                "salt": "not-so-salty"
+            }]
+        });
+        let vocab = "https://purl.imsglobal.org/spec/vc/ob/vocab.html";
+        let expected = format!(
+            "<did:example:learner> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{vocab}#AchievementSubject> .\n\
+             <did:example:learner> <{vocab}#creditsEarned> \"3.5E0\"^^<https://www.w3.org/2001/XMLSchema#float> .\n\
+             <did:example:learner> <{vocab}#identifier> _:c14n0 .\n\
+             _:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{vocab}#IdentityObject> .\n\
+             _:c14n0 <{vocab}#hashed> \"true\"^^<https://www.w3.org/2001/XMLSchema#boolean> .\n\
+             _:c14n0 <{vocab}#identityHash> \"sha256$0b5bd1d6b6b4a3a6e2f0c3c8c4d4e5f6\" .\n\
+             _:c14n0 <{vocab}#identityType> \"emailAddress\" .\n\
+             _:c14n0 <{vocab}#salt> \"not-so-salty\" .\n"
+        );
+        let loader = ContextLoader::new();
+        let canonical = canonicalize(subject.as_object().unwrap(), &loader).unwrap();
+        assert_eq!(canonical, expected);
+        let sha384 =
+            crate::jsonld::canonicalize_with(subject.as_object().unwrap(), crate::jsonld::RdfcHash::Sha384, &loader)
+                .unwrap();
+        assert_eq!(sha384, expected);
+        // to_rdf gives the same statements (one blank node, labelled _:b…).
+        let plain = to_rdf(&subject, None, Expansion::Strict, &loader).unwrap();
+        assert_eq!(plain.replace("_:b0", "_:c14n0"), expected);
+    }
+
+    /// An integral number with a type mapping is written as an integer, with
+    /// the mapped datatype; without one it is xsd:integer, and a number with
+    /// a fraction or an exponent of 21 and more is a canonical xsd:double.
+    #[test]
+    fn numbers_follow_json_ld_object_to_rdf() {
+        let doc = json!({
+            "@context": {
+                "credits": {"@id": "https://example.org/credits", "@type": "https://www.w3.org/2001/XMLSchema#float"},
+                "n": "https://example.org/n"
+            },
+            "@id": "urn:example:s",
+            "credits": 3,
+            "n": [5, 5.0, 1.1, 1e21]
+        });
+        assert_eq!(
+            canonicalize(doc.as_object().unwrap(), &ContextLoader::new()).unwrap(),
+            "<urn:example:s> <https://example.org/credits> \"3\"^^<https://www.w3.org/2001/XMLSchema#float> .\n\
+             <urn:example:s> <https://example.org/n> \"1.0E21\"^^<http://www.w3.org/2001/XMLSchema#double> .\n\
+             <urn:example:s> <https://example.org/n> \"1.1E0\"^^<http://www.w3.org/2001/XMLSchema#double> .\n\
+             <urn:example:s> <https://example.org/n> \"5\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"
+        );
+    }
+}
