@@ -87,12 +87,21 @@ pub(crate) fn canonicalize_view(
         document,
     };
     let quads = super::to_rdf::quads(run_to_completion(expand(input, loader))??);
-    Ok(match hash {
-        RdfcHash::Sha256 => ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref()))
-            .into_nquads_lines()
-            .concat(),
-        RdfcHash::Sha384 => super::rdfc_sha384::canonical_nquads(quads),
-    })
+    Ok(canonical_nquads(quads, hash))
+}
+
+/// RDFC-1.0 of `quads` with `hash`: `ssi-rdf` for SHA-256, Oxigraph's
+/// labels for SHA-384 (`ssi-rdf` implements SHA-256 only), written as
+/// canonical N-Quads.
+pub(super) fn canonical_nquads(quads: Vec<ssi_rdf::LexicalQuad>, hash: RdfcHash) -> String {
+    match hash {
+        RdfcHash::Sha256 => {
+            let canonical: Vec<ssi_rdf::LexicalQuad> =
+                ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref())).collect();
+            super::nquads::document(&canonical)
+        }
+        RdfcHash::Sha384 => super::rdfc_sha384::canonical_nquads(quads, RdfcHash::Sha384),
+    }
 }
 
 /// What [`expand`] expands: the top-level `@context` (processed through the

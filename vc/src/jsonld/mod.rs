@@ -38,7 +38,9 @@
 //! ```
 
 mod canonicalize;
+mod dataset;
 mod loader;
+mod nquads;
 mod rdfc_sha384;
 mod to_rdf;
 
@@ -49,6 +51,7 @@ pub use loader::{
     OPEN_BADGES_V3_0_3_CONTEXT,
 };
 
+pub use dataset::{canonicalize_dataset, canonicalize_dataset_with_oxrdf};
 pub use to_rdf::{Expansion, to_rdf};
 
 pub(crate) use canonicalize::canonicalize_view;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use ssi_json_ld::json_ld::rdf::RdfQuads as _;
 use ssi_json_ld::json_ld::rdf_types::{Id, Quad, generator};
 use ssi_json_ld::json_ld::{BlankIdBuf, ExpandedDocument, IriBuf};
-use ssi_rdf::{LexicalQuad, NQuadsStatement};
+use ssi_rdf::LexicalQuad;
 
 use super::canonicalize::{Input, expand, run_to_completion, to_json_syntax};
 use super::loader::ContextLoader;
@@ -79,13 +79,7 @@ pub fn to_rdf(document: &Value, base: Option<&str>, expansion: Expansion, loader
         document: object,
     };
     let expanded = run_to_completion(expand(input, loader))??;
-    let mut lines: Vec<String> = quads(expanded)
-        .iter()
-        .map(|quad| NQuadsStatement(quad).to_string())
-        .collect();
-    lines.sort_unstable();
-    lines.dedup();
-    Ok(lines.concat())
+    Ok(super::nquads::document(&quads(expanded)))
 }
 
 /// The RDF quads of an expanded document (JSON-LD 1.1 "Deserialize JSON-LD
