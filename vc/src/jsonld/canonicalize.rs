@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll, Waker};
 
 use serde_json::{Map, Value};
+use ssi_json_ld::json_ld::IriBuf;
 use ssi_json_ld::json_ld::expansion::{Action, Policy};
 use ssi_json_ld::json_ld::syntax::TryFromJson as _;
 use ssi_json_ld::json_ld::{self, Expand as _, ExpandedDocument, Process as _};
-use ssi_rdf::{AnyLdEnvironment as _, LdEnvironment};
+
 use xinlian_did_core::json::depth_exceeds;
 
 use super::loader::{ContextLoader, LoadFailure, ProcessedContext};
@@ -111,39 +112,9 @@ fn canonicalize_here(
     hash: RdfcHash,
     loader: &ContextLoader,
 ) -> Result<String> {
-    let expanded = run_to_completion(expand(document, skip, set, loader))??;
-    let mut environment = LdEnvironment::default();
-    let to_rdf = |e: ssi_json_ld::JsonLdError| Error::JsonLd {
-        path: String::new(),
-        reason: format!("the expanded document does not convert to RDF: {e}"),
-    };
-    match hash {
-        RdfcHash::Sha256 => Ok(environment
-            .canonical_form_of(&expanded)
-            .map_err(|e| to_rdf(e.into()))?
-            .concat()),
-        RdfcHash::Sha384 => {
-            let quads = environment.quads_of(&expanded).map_err(|e| to_rdf(e.into()))?;
-            Ok(super::rdfc_sha384::canonical_nquads(quads))
-        }
-    }
-}
-
-/// Expands the view of `document` (see [`canonicalize_view`]) with the
-/// strict policy.
-async fn expand(
-    document: &Map<String, Value>,
-    skip: &[&str],
-    set: &[(&str, &Value)],
-    loader: &ContextLoader,
-) -> Result<ExpandedDocument<json_ld::IriBuf, json_ld::BlankIdBuf>> {
     let context = match set.iter().find(|(k, _)| *k == "@context") {
         Some((_, v)) => Some(*v),
         None => document.get("@context"),
-    };
-    let active_context = match context {
-        Some(context) => processed_context(context, loader).await?,
-        None => Arc::new(ProcessedContext::default()),
     };
     // The top-level @context is applied through the (cached) active context,
     // exactly as expansion would apply it, so it is left out of the body.
@@ -158,24 +129,97 @@ async fn expand(
             .map(|(k, v)| json_syntax::object::Entry::new(k.into(), to_json_syntax(v)))
             .collect(),
     );
-    let options = json_ld::expansion::Options {
-        policy: Policy {
+    let input = Input {
+        context,
+        body,
+        base: None,
+        strict: true,
+        document,
+    };
+    let quads = super::to_rdf::quads(run_to_completion(expand(input, loader))??);
+    Ok(canonical_nquads(quads, hash))
+}
+
+/// RDFC-1.0 of `quads` with `hash`: `ssi-rdf` for SHA-256, Oxigraph's
+/// labels for SHA-384 (`ssi-rdf` implements SHA-256 only), written as
+/// canonical N-Quads.
+pub(super) fn canonical_nquads(quads: Vec<ssi_rdf::LexicalQuad>, hash: RdfcHash) -> String {
+    match hash {
+        RdfcHash::Sha256 => {
+            let canonical: Vec<ssi_rdf::LexicalQuad> =
+                ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref())).collect();
+            super::nquads::document(&canonical)
+        }
+        RdfcHash::Sha384 => super::rdfc_sha384::canonical_nquads(quads, RdfcHash::Sha384),
+    }
+}
+
+/// What [`expand`] expands: the top-level `@context` (processed through the
+/// loader's cache) and the rest of the document.
+pub(super) struct Input<'a> {
+    /// The document's top-level `@context`, if any.
+    pub(super) context: Option<&'a Value>,
+    /// The document without its top-level `@context`.
+    pub(super) body: json_syntax::Value,
+    /// The document's base IRI (none for credentials: relative IRIs are
+    /// dropped, as JSON-LD drops them).
+    pub(super) base: Option<IriBuf>,
+    /// Strict expansion (the cryptosuites): an undefined term is an error.
+    /// Otherwise standard JSON-LD 1.1 expansion, which drops it.
+    pub(super) strict: bool,
+    /// The document as given, to point at the entry an error is about.
+    pub(super) document: &'a Map<String, Value>,
+}
+
+/// Expands `input` with the strict or the standard policy.
+pub(super) async fn expand(
+    input: Input<'_>,
+    loader: &ContextLoader,
+) -> Result<ExpandedDocument<json_ld::IriBuf, json_ld::BlankIdBuf>> {
+    let active_context = match input.context {
+        Some(context) => processed_context(context, input.base.as_ref(), loader).await?,
+        None => Arc::new(ProcessedContext::new(input.base.clone())),
+    };
+    let policy = if input.strict {
+        Policy {
             invalid: Action::Reject,
             vocab: Action::Keep,
             allow_undefined: false,
-        },
+        }
+    } else {
+        Policy::default()
+    };
+    let options = json_ld::expansion::Options {
+        policy,
         ..Default::default()
     };
     let mut vocabulary = ();
-    body.expand_full(&mut vocabulary, (*active_context).clone(), None, loader, options, ())
+    input
+        .body
+        .expand_full(
+            &mut vocabulary,
+            (*active_context).clone(),
+            input.base.as_ref(),
+            loader,
+            options,
+            (),
+        )
         .await
-        .map_err(|e| expansion_error(e, document, &active_context))
+        .map_err(|e| expansion_error(e, input.document, &active_context))
 }
 
 /// The active context after processing the document's `@context`, from the
-/// loader's cache when this exact `@context` value was processed before.
-async fn processed_context(context: &Value, loader: &ContextLoader) -> Result<Arc<ProcessedContext>> {
-    let key = context.to_string();
+/// loader's cache when this exact `@context` value was processed before
+/// (with the same base IRI).
+async fn processed_context(
+    context: &Value,
+    base: Option<&IriBuf>,
+    loader: &ContextLoader,
+) -> Result<Arc<ProcessedContext>> {
+    let key = match base {
+        None => context.to_string(),
+        Some(base) => format!("{base} {context}"),
+    };
     if let Some(hit) = loader.cached(&key) {
         return Ok(hit);
     }
@@ -188,9 +232,9 @@ async fn processed_context(context: &Value, loader: &ContextLoader) -> Result<Ar
     let processed = local
         .process_full(
             &mut vocabulary,
-            &ProcessedContext::default(),
+            &ProcessedContext::new(base.cloned()),
             loader,
-            None,
+            base.cloned(),
             json_ld::context_processing::Options::default(),
             (),
         )
@@ -202,7 +246,7 @@ async fn processed_context(context: &Value, loader: &ContextLoader) -> Result<Ar
     Ok(processed)
 }
 
-fn to_json_syntax(value: &Value) -> json_syntax::Value {
+pub(super) fn to_json_syntax(value: &Value) -> json_syntax::Value {
     match value {
         Value::Null => json_syntax::Value::Null,
         Value::Bool(b) => json_syntax::Value::Boolean(*b),
@@ -339,7 +383,7 @@ fn escape(token: &str) -> String {
 
 /// Drives a future that never waits on anything outside itself (the loader
 /// answers from memory) to completion, without an async runtime.
-fn run_to_completion<F: Future>(future: F) -> Result<F::Output> {
+pub(super) fn run_to_completion<F: Future>(future: F) -> Result<F::Output> {
     let mut future = pin!(future);
     let mut cx = TaskContext::from_waker(Waker::noop());
     match future.as_mut().poll(&mut cx) {

@@ -38,8 +38,11 @@
 //! ```
 
 mod canonicalize;
+mod dataset;
 mod loader;
+mod nquads;
 mod rdfc_sha384;
+mod to_rdf;
 
 pub use canonicalize::{RdfcHash, canonicalize, canonicalize_with};
 pub use loader::{
@@ -47,5 +50,8 @@ pub use loader::{
     DATA_INTEGRITY_V1_CONTEXT, DATA_INTEGRITY_V2_CONTEXT, ED25519_2020_V1_CONTEXT, MULTIKEY_V1_CONTEXT,
     OPEN_BADGES_V3_0_3_CONTEXT,
 };
+
+pub use dataset::{canonicalize_dataset, canonicalize_dataset_with_oxrdf};
+pub use to_rdf::{Expansion, to_rdf};
 
 pub(crate) use canonicalize::canonicalize_view;

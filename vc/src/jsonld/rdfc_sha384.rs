@@ -5,24 +5,31 @@
 //! that `ssi-json-ld` produced are handed to Oxigraph's `oxrdf`, whose
 //! RDFC-1.0 takes the hash function as a parameter, only to compute the
 //! canonical blank node labels; the relabelled quads are then written as
-//! N-Quads by `ssi-rdf`, exactly as on the SHA-256 path.
+//! canonical N-Quads exactly as on the SHA-256 path.
 
 use std::collections::HashMap;
 
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
 use oxrdf::{BlankNode, Dataset, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use ssi_json_ld::json_ld::rdf_types::{self, BlankIdBuf, Id, LiteralType};
-use ssi_rdf::{IntoNQuads as _, LexicalQuad};
+use ssi_rdf::LexicalQuad;
 
-/// The canonical N-Quads of `quads` under RDFC-1.0 with SHA-384.
-pub(super) fn canonical_nquads(mut quads: Vec<LexicalQuad>) -> String {
+use super::canonicalize::RdfcHash;
+
+/// The canonical N-Quads of `quads` under Oxigraph's RDFC-1.0 with `hash`
+/// (SHA-384 for ecdsa-rdfc-2019 on P-384; SHA-256 only to check this path
+/// against the whole W3C suite).
+pub(super) fn canonical_nquads(mut quads: Vec<LexicalQuad>, hash: RdfcHash) -> String {
     let mut dataset = Dataset::new();
     for quad in &quads {
         dataset.insert(&to_oxrdf(quad));
     }
     let labels: HashMap<String, String> = dataset
         .canonicalize_blank_nodes(CanonicalizationAlgorithm::Rdfc10 {
-            hash_algorithm: CanonicalizationHashAlgorithm::Sha384,
+            hash_algorithm: match hash {
+                RdfcHash::Sha256 => CanonicalizationHashAlgorithm::Sha256,
+                RdfcHash::Sha384 => CanonicalizationHashAlgorithm::Sha384,
+            },
         })
         .into_iter()
         .map(|(from, to)| (from.as_str().to_owned(), to.as_str().to_owned()))
@@ -45,7 +52,7 @@ pub(super) fn canonical_nquads(mut quads: Vec<LexicalQuad>) -> String {
             relabel(b);
         }
     }
-    quads.into_nquads()
+    super::nquads::document(&quads)
 }
 
 fn to_oxrdf(quad: &LexicalQuad) -> Quad {

@@ -3,7 +3,9 @@
 //!
 //! An `Ed25519Signature2020` proof has no `cryptosuite`; it canonicalizes
 //! the document and the proof options (with the document's `@context`,
-//! which must include `https://w3id.org/security/suites/ed25519-2020/v1`)
+//! which must then include `https://w3id.org/security/suites/ed25519-2020/v1`,
+//! or with the proof's own `@context` when it has one, as DIDKit and
+//! SpruceID ssi write it; the document keeps its own `@context` then)
 //! with RDFC-1.0, hashes both with SHA-256 and signs
 //! `hash(proof options) || hash(document)` with Ed25519; `proofValue` is
 //! multibase base58btc. That is eddsa-rdfc-2022's algorithm, so

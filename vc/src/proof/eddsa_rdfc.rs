@@ -200,6 +200,31 @@ fn secured_rdfc_hashes(
     rdfc_hashes(document, &config, doc_context, chain, hash, loader)
 }
 
+/// The `@context` the unsecured document is hashed with instead of its own,
+/// if any.
+///
+/// Data Integrity proofs (vc-di-eddsa, vc-di-ecdsa): when the proof carries
+/// `@context`, the document's `@context` must start with it and the document
+/// is hashed with the proof's (the rule stands unchanged).
+///
+/// The legacy `Ed25519Signature2020` is a Linked Data Proof: there a proof's
+/// own `@context` only gives the proof's terms their meaning. DIDKit and
+/// SpruceID ssi add `"@context": "https://w3id.org/security/suites/ed25519-2020/v1"`
+/// to the proof when the credential's `@context` does not list the suite
+/// context, and hash the document with its own `@context` and the proof
+/// configuration with the proof's, as jsonld-signatures (vc-js) does.
+fn unsecured_document_context<'a>(
+    suite: RdfcSuite,
+    document: &Map<String, Value>,
+    proof: &'a Map<String, Value>,
+    path: &str,
+) -> Result<Option<&'a Value>> {
+    match suite {
+        RdfcSuite::Ed25519Signature2020 => Ok(None),
+        RdfcSuite::EddsaRdfc2022 | RdfcSuite::EcdsaRdfc2019 => document_context_override(document, proof, path),
+    }
+}
+
 /// The canonical forms and hashes of proof `proof_index` of a secured
 /// document (eddsa-rdfc-2022, ecdsa-rdfc-2019 or Ed25519Signature2020),
 /// for a key of `key_type` (which picks SHA-256 or SHA-384).
@@ -219,7 +244,7 @@ pub fn rdfc_proof_hashes(
         )
     })?;
     let chain = chained_proofs(&proofs, &read_ids(map, &path)?, &path)?;
-    let doc_context = document_context_override(document, map, &path)?;
+    let doc_context = unsecured_document_context(suite, document, map, &path)?;
     secured_rdfc_hashes(document, map, doc_context, chain.as_ref(), hash, loader)
 }
 
@@ -519,7 +544,7 @@ pub async fn verify_rdfc_proof(
             None
         }
     };
-    let doc_context = match document_context_override(document, map, &path) {
+    let doc_context = match unsecured_document_context(suite, document, map, &path) {
         Ok(c) => Some(c),
         Err(e) => {
             fail(&mut out, K::ContextMismatch, e.to_string());
