@@ -6,6 +6,9 @@
 #   anvil          a local Ethereum node (Foundry), run directly from its bin/
 #   ethr-did-registry  the ERC-1056 EthereumDIDRegistry contract's compiled
 #                  bytecode and ABI (the tests deploy it on anvil)
+#   tests/vcjs/node_modules  Digital Bazaar's vc-js and its cryptosuites, the
+#                  independent verifier of tests/vcjs (`npm ci` from the
+#                  committed package-lock.json; reinstalled when it changes)
 #
 # The tests find them through XINLIAN_ANVIL and XINLIAN_ERC1056_ARTIFACT, or
 # at the paths printed below.
@@ -49,6 +52,13 @@ if [ -n "$want" ]; then
 fi
 chmod +x "$anvil"
 "$anvil" --version >/dev/null
+
+vcjs="$root/tests/vcjs"
+lock_sum=$(sha256sum "$vcjs/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$vcjs/node_modules/.xinlian-lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
+    npm ci --prefix "$vcjs" --no-audit --no-fund >&2
+    echo "$lock_sum" >"$vcjs/node_modules/.xinlian-lock-sha256"
+fi
 
 echo "XINLIAN_ANVIL=$anvil"
 echo "XINLIAN_ERC1056_ARTIFACT=$artifact"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace: unit, integration and doc tests, the
-# EVM ledger tests against a local anvil node, and the end-to-end script
+# EVM ledger tests against a local anvil node, the interop tests against
+# Digital Bazaar's vc-js (tests/vcjs, node --test), and the end-to-end script
 # (university -> graduate -> employer).
 #
 # Needs the Rust toolchain and npm (Node.js): anvil and the ERC-1056
@@ -12,6 +13,10 @@ cd "$(dirname "$0")/.."
 scripts/test-tools.sh
 scripts/check-deps.sh
 cargo test --workspace --locked
+# vc-js checks registrar diplomas, and signs Open Badges for the registrar to
+# verify; it runs the debug registrar binary.
+cargo build -p registrar --locked
+XINLIAN_REGISTRAR="${CARGO_TARGET_DIR:-target}/debug/registrar" node --test tests/vcjs/test/
 if [ -x scripts/e2e.sh ]; then
     scripts/e2e.sh
 fi

@@ -394,8 +394,11 @@ fn typ_and_cty_are_checked() {
         (json!({"typ": "application/vc+jwt", "kid": kid}), true),
         (json!({"typ": "vc+jwt", "cty": "vc", "kid": kid}), true),
         (json!({"typ": "vp+jwt", "kid": kid}), false),
-        (json!({"typ": "JWT", "kid": kid}), false),
-        (json!({"kid": kid}), false),
+        // Open Badges 3.0 VC-JWTs: typ JWT, or none (issue 12).
+        (json!({"typ": "JWT", "kid": kid}), true),
+        (json!({"kid": kid}), true),
+        (json!({"typ": "jwt", "kid": kid}), true),
+        (json!({"typ": "JOSE", "kid": kid}), false),
         (json!({"typ": "vc+jwt", "cty": "vp", "kid": kid}), false),
         (json!({"typ": 5, "kid": kid}), false),
     ] {

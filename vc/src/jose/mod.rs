@@ -11,7 +11,8 @@
 //!   side; [`issue_vp_jwt`] / [`verify_vp_jwt`] for presentations.
 //! - [`KeySource`]: the verifier resolves the header's `kid` (a DID URL of
 //!   the issuer, authorized for `assertionMethod`), optionally through a
-//!   [`KeyCache`], or is handed a key.
+//!   [`KeyCache`], or is handed a key. A `jwk` header (Open Badges 3.0
+//!   VC-JWTs) is accepted only as a key the issuer's DID document lists.
 //! - [`verify_vc_jwt_report`]: the same checks as a
 //!   [`VerificationReport`](crate::VerificationReport), one outcome per
 //!   check, with the decoded [`Credential`](crate::Credential) validated by
@@ -19,6 +20,7 @@
 //!   returns the credential JSON without running the data-model checks.
 
 mod claims;
+mod header_key;
 mod json;
 mod jws;
 mod key;
@@ -31,9 +33,9 @@ pub use jws::{Header, Jwt, SUPPORTED_ALGS, key_type_for_alg, sign_jwt};
 pub use key::{KeyCache, KeySource, SigningKey};
 pub use report::verify_vc_jwt_report;
 pub use vc_jwt::{
-    CREDENTIALS_V2_CONTEXT, CredentialJwtFormat, ENVELOPED_VC_JWT_PREFIX, JwtIssueOptions, VC_JWT_TYP, VP_JWT_TYP,
-    VerifiedCredentialJwt, VerifiedPresentationJwt, enveloped_credential, issue_vc_jwt, issue_vp_jwt, verify_vc_jwt,
-    verify_vp_jwt,
+    CREDENTIALS_V2_CONTEXT, CredentialJwtFormat, ENVELOPED_VC_JWT_PREFIX, JWT_TYP, JwtIssueOptions, VC_JWT_TYP,
+    VP_JWT_TYP, VerifiedCredentialJwt, VerifiedPresentationJwt, enveloped_credential, issue_vc_jwt, issue_vp_jwt,
+    verify_vc_jwt, verify_vp_jwt,
 };
 pub use vc11::{CREDENTIALS_V1_CONTEXT, decode_vc11_claims};
 

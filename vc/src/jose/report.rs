@@ -141,6 +141,7 @@ pub async fn verify_vc_jwt_report(
         let kind = match v.format {
             super::CredentialJwtFormat::VcJwt => "vc+jwt",
             super::CredentialJwtFormat::Vc11Jwt => "VC 1.1 JWT",
+            super::CredentialJwtFormat::Vc11PayloadJwt => "VC 1.1 credential JWT",
         };
         match check {
             Check::Structure => format!("the {kind} follows the VC Data Model"),

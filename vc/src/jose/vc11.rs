@@ -13,8 +13,9 @@ use super::claims::{
     JwtVerifyOptions, REGISTERED_CLAIMS, check_credential_dates, check_validity_window, entity_id, parse_datetime,
     to_datetime,
 };
+use super::header_key::find_header_key;
 use super::jws::{Jwt, jwt_err, numeric_date, string_claim};
-use super::key::{KeySource, find_key};
+use super::key::KeySource;
 use super::report::{Failure, Progress, Stage, time_code};
 use super::vc_jwt::{CredentialJwtFormat, VerifiedCredentialJwt};
 use crate::error::Result;
@@ -139,7 +140,7 @@ pub(crate) async fn verify(
     let signed_at = ["iat", "nbf"]
         .iter()
         .find_map(|c| parsed.claims().get(*c).and_then(serde_json::Value::as_i64));
-    let signer = find_key(keys, header.kid(), issuer, Relationship::AssertionMethod, signed_at)
+    let signer = find_header_key(keys, &header, issuer, Relationship::AssertionMethod, signed_at)
         .await
         .stage(Check::KeyAuthorization, codes::INVALID_VERIFICATION_METHOD)?;
     progress.pass(Check::KeyAuthorization);

@@ -7,6 +7,11 @@
 //! with `issuer` (or `holder`), `jti` with `id`, `sub` with a
 //! `credentialSubject.id`, and `exp`/`nbf`/`iat` bound the validity window.
 //! `typ` is `vc+jwt` / `vp+jwt`; `cty`, when present, must be `vc` / `vp`.
+//!
+//! Open Badges 3.0 VC-JWTs (1EdTech) are read too: `typ` `JWT` (or none),
+//! the credential as the payload (a VC 2.0 one, or for Open Badges 3.0.0 to
+//! 3.0.2 a VC 1.1 one with `issuanceDate`), the key from `kid` or from a
+//! `jwk` header that the issuer's DID document must list.
 
 use serde_json::{Map, Value};
 use xinlian_did_core::Relationship;
@@ -15,10 +20,11 @@ use super::claims::{
     JwtVerifyOptions, REGISTERED_CLAIMS, check_credential_dates, check_validity_window, entity_id, now_unix,
     parse_datetime, put_claim, subject_ids,
 };
+use super::header_key::find_header_key;
 use super::jws::{Header, Jwt, jwt_err, sign_jwt, string_claim};
 use super::key::{KeySource, SigningKey, find_key};
 use super::report::{Failure, Progress, Stage, time_code};
-use super::vc11;
+use super::vc11::{self, CREDENTIALS_V1_CONTEXT};
 use crate::error::Result;
 use crate::signer::Signer;
 use crate::verify::{Check, codes};
@@ -31,6 +37,8 @@ pub const VC_JWT_TYP: &str = "vc+jwt";
 pub const VP_JWT_TYP: &str = "vp+jwt";
 /// The `typ` drafts of VC-JOSE-COSE used for credentials, still read.
 pub const LEGACY_VC_JWT_TYP: &str = "vc-ld+jwt";
+/// The plain JWT `typ` of Open Badges 3.0 VC-JWTs (and VC 1.1 JWTs).
+pub const JWT_TYP: &str = "JWT";
 /// Prefix of an `EnvelopedVerifiableCredential` id carrying a vc+jwt.
 pub const ENVELOPED_VC_JWT_PREFIX: &str = "data:application/vc+jwt,";
 
@@ -52,6 +60,9 @@ pub enum CredentialJwtFormat {
     VcJwt,
     /// VC Data Model 1.1 JWT (`vc` claim, §6.3.1 decoding rules).
     Vc11Jwt,
+    /// A VC Data Model 1.1 credential as the whole payload, `typ` `JWT` or
+    /// none (Open Badges 3.0.0 to 3.0.2 VC-JWTs).
+    Vc11PayloadJwt,
 }
 
 /// A credential whose JWT verified.
@@ -143,10 +154,13 @@ pub async fn issue_vp_jwt(
     sign_jwt(jose_header(VP_JWT_TYP, signer), &claims, signer).await
 }
 
-/// Verifies a JWT-secured credential: a VC 2.0 `vc+jwt`, or a VC 1.1 JWT
-/// (a payload with a `vc` claim, as Open Badges 3.0 and older wallets
-/// issue). The key comes from `keys`; with a resolver, `kid` must be a DID
-/// URL of the issuer authorized for `assertionMethod`.
+/// Verifies a JWT-secured credential: a VC 2.0 `vc+jwt`, a VC 1.1 JWT (a
+/// payload with a `vc` claim, as older wallets issue), or an Open Badges 3.0
+/// VC-JWT (`typ` `JWT` or none, the credential as the payload). The key
+/// comes from `keys`; with a resolver, `kid` must be a DID URL of the issuer
+/// authorized for `assertionMethod`, and a `jwk` header must be a key the
+/// issuer's DID document lists for `assertionMethod` (a `jwk` it does not
+/// list is a key-authorization failure).
 pub async fn verify_vc_jwt(
     jwt: &str,
     keys: KeySource<'_>,
@@ -171,11 +185,11 @@ pub(crate) async fn verify_vc_jwt_staged(
     }
     let header = parsed.header();
     let claims = parsed.claims();
-    let issuer = check_vc_jwt_claims(header, claims).stage(Check::Structure, codes::MALFORMED_VALUE_ERROR)?;
+    let (issuer, model) = check_vc_jwt_claims(header, claims).stage(Check::Structure, codes::MALFORMED_VALUE_ERROR)?;
     progress.pass(Check::Structure);
-    let signer = find_key(
+    let signer = find_header_key(
         keys,
-        header.kid(),
+        header,
         issuer,
         Relationship::AssertionMethod,
         claims.get("iat").and_then(Value::as_i64),
@@ -188,8 +202,12 @@ pub(crate) async fn verify_vc_jwt_staged(
         .stage(Check::Proof, codes::CRYPTOGRAPHIC_SECURITY_ERROR)?;
     progress.pass(Check::Proof);
     let now = options.now();
+    let (from, until, format) = match model {
+        DataModel::V2 => ("validFrom", "validUntil", CredentialJwtFormat::VcJwt),
+        DataModel::V11 => ("issuanceDate", "expirationDate", CredentialJwtFormat::Vc11PayloadJwt),
+    };
     check_validity_window(claims, now, options.leeway)
-        .and_then(|()| check_credential_dates(claims, "validFrom", "validUntil", now, options.leeway))
+        .and_then(|()| check_credential_dates(claims, from, until, now, options.leeway))
         .map_err(|error| Failure {
             check: Check::ValidityPeriod,
             code: time_code(&error),
@@ -203,25 +221,56 @@ pub(crate) async fn verify_vc_jwt_staged(
         jwt_claims,
         header,
         signer,
-        format: CredentialJwtFormat::VcJwt,
+        format,
     })
 }
 
-/// The structural checks of a vc+jwt: `typ`, `cty`, a VC 2.0 payload, and
-/// registered claims that agree with it. Returns the issuer id.
-fn check_vc_jwt_claims<'c>(header: &Header, claims: &'c Map<String, Value>) -> Result<&'c str> {
+/// The VC data model of a credential that is a JWT's whole payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DataModel {
+    /// VC 2.0 (`validFrom`, `validUntil`).
+    V2,
+    /// VC 1.1 (`issuanceDate`, `expirationDate`): Open Badges 3.0.0 to
+    /// 3.0.2 VC-JWTs, `typ` `JWT` or none only.
+    V11,
+}
+
+/// The structural checks of a credential-as-payload JWT: `typ`, `cty`, a
+/// VC payload, and registered claims that agree with it. Returns the
+/// issuer id and the payload's data model.
+fn check_vc_jwt_claims<'c>(header: &Header, claims: &'c Map<String, Value>) -> Result<(&'c str, DataModel)> {
     // The Recommendation names `vc+jwt`; drafts (and ssi 0.16) wrote
-    // `vc-ld+jwt`. `typ` is a SHOULD, so the draft name is read too.
-    header
-        .expect_typ(VC_JWT_TYP)
-        .or_else(|e| header.expect_typ(LEGACY_VC_JWT_TYP).map_err(|_| e))?;
+    // `vc-ld+jwt`; Open Badges 3.0 writes `JWT` or leaves `typ` out.
+    let explicitly_vc_jwt = match header.typ() {
+        None if header.get("typ").is_some() => return Err(jwt_err("header typ must be a string")),
+        None => false,
+        Some(typ) => {
+            if header.expect_typ(VC_JWT_TYP).is_ok() || header.expect_typ(LEGACY_VC_JWT_TYP).is_ok() {
+                true
+            } else if header.expect_typ(JWT_TYP).is_ok() {
+                false
+            } else {
+                return Err(jwt_err(format!(
+                    "header typ is {typ:?}, expected \"{VC_JWT_TYP}\", \"{JWT_TYP}\" or none"
+                )));
+            }
+        }
+    };
     if let Some(cty) = header
         .cty()
         .filter(|c| !c.eq_ignore_ascii_case("vc") && *c != "application/vc")
     {
         return Err(jwt_err(format!("header cty is {cty:?}, expected \"vc\"")));
     }
-    check_v2_shape(claims, "VerifiableCredential", "credential")?;
+    let model = if !explicitly_vc_jwt && first_context(claims) == Some(CREDENTIALS_V1_CONTEXT) {
+        if !as_list(claims.get("type")).iter().any(|t| t == "VerifiableCredential") {
+            return Err(jwt_err("credential /type must include VerifiableCredential"));
+        }
+        DataModel::V11
+    } else {
+        check_v2_shape(claims, "VerifiableCredential", "credential")?;
+        DataModel::V2
+    };
     let issuer = entity_id(claims.get("issuer"), "/issuer")?;
     if let Some(iss) = string_claim(claims, "iss")?
         && iss != issuer
@@ -240,7 +289,7 @@ fn check_vc_jwt_claims<'c>(header: &Header, claims: &'c Map<String, Value>) -> R
     {
         return Err(jwt_err(format!("claim sub {sub:?} is not a credentialSubject id")));
     }
-    Ok(issuer)
+    Ok((issuer, model))
 }
 
 /// Verifies a `vp+jwt`: the holder's signature (`kid` authorized for
@@ -362,12 +411,17 @@ fn check_signer_is(signer: &dyn Signer, expected: &str, role: &str) -> Result<()
     }
 }
 
-fn check_v2_shape(object: &Map<String, Value>, required_type: &str, what: &str) -> Result<()> {
-    let first_context = match object.get("@context") {
+/// The first `@context` entry, when it is a string.
+fn first_context(object: &Map<String, Value>) -> Option<&str> {
+    match object.get("@context") {
         Some(Value::Array(list)) => list.first(),
         other => other,
-    };
-    if first_context.and_then(Value::as_str) != Some(CREDENTIALS_V2_CONTEXT) {
+    }
+    .and_then(Value::as_str)
+}
+
+fn check_v2_shape(object: &Map<String, Value>, required_type: &str, what: &str) -> Result<()> {
+    if first_context(object) != Some(CREDENTIALS_V2_CONTEXT) {
         return Err(jwt_err(format!(
             "{what} /@context must start with {CREDENTIALS_V2_CONTEXT} (a VC 2.0 {what})"
         )));

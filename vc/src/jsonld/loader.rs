@@ -59,6 +59,32 @@ const STANDARD_CONTEXTS: &[(&str, &str)] = &[
         BITSTRING_STATUS_LIST_V1_CONTEXT,
         include_str!("../../contexts/bitstring-status-list-v1.jsonld"),
     ),
+    // Open Badges 3.0.0 (the unversioned URL), 3.0.1, 3.0.2, the Open Badges
+    // extensions context, and CLR 2.0 (2.0.0 and 2.0.1).
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+        include_str!("../../contexts/open-badges-v3p0-context.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        include_str!("../../contexts/open-badges-v3p0-context-3.0.1.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+        include_str!("../../contexts/open-badges-v3p0-context-3.0.2.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        include_str!("../../contexts/open-badges-v3p0-extensions.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/clr/v2p0/context.json",
+        include_str!("../../contexts/clr-v2p0-context.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+        include_str!("../../contexts/clr-v2p0-context-2.0.1.json"),
+    ),
 ];
 
 /// How many distinct processed `@context` values a loader keeps. Inline
