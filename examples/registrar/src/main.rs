@@ -91,15 +91,9 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => Err(CliError::Input("say what to issue: `issue diploma …`, `issue employment …` or `issue --batch FILE.csv --out-dir DIR`".into())),
             }
         }
-        Command::Revoke(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Revoke, &a.credential, a.json).await
-        }
-        Command::Suspend(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Suspend, &a.credential, a.json).await
-        }
-        Command::Reinstate(a) => {
-            commands::status::run(&Institution::load(home)?, Action::Reinstate, &a.credential, a.json).await
-        }
+        Command::Revoke(a) => commands::status::run(&Institution::load(home)?, Action::Revoke, &a).await,
+        Command::Suspend(a) => commands::status::run(&Institution::load(home)?, Action::Suspend, &a).await,
+        Command::Reinstate(a) => commands::status::run(&Institution::load(home)?, Action::Reinstate, &a).await,
         Command::RotateKey(a) => {
             let mut inst = Institution::load(home)?;
             let vm = inst.rotate_key().await?;
