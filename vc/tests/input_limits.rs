@@ -448,3 +448,50 @@ fn presentations_embedding_a_credential_deeper_than_the_limit_are_refused() {
         );
     }
 }
+
+/// A value nested `depth` arrays deep, and a way to drop it without
+/// recursing (serde_json's `Drop` recurses once per level).
+fn deep_array(depth: usize) -> Value {
+    let mut v = Value::Null;
+    for _ in 0..depth {
+        v = Value::Array(vec![v]);
+    }
+    v
+}
+
+fn dismantle(mut v: Value) {
+    while let Value::Array(mut items) = v {
+        v = items.pop().unwrap_or(Value::Null);
+    }
+}
+
+#[test]
+fn signing_a_document_built_deeper_than_any_parsed_json_is_refused_on_a_small_stack() {
+    let (proof_err, sd_err) = on_small_stack(|| {
+        let issuer = throwaway_issuer();
+        let mut credential = nested_credential(&issuer, 3);
+        credential.insert("deep".into(), deep_array(20_000));
+        let proof_err = pollster::block_on(add_proof(&credential, &ProofOptions::new(), &issuer)).unwrap_err();
+        dismantle(credential.remove("deep").unwrap());
+        // The builder owns its claims and drops them (serde_json's Drop
+        // recurses), so these stay shallow enough to drop.
+        let mut claims = Map::new();
+        claims.insert("deep".into(), deep_array(500));
+        let builder = xinlian_vc::sd_jwt::SdJwtVcBuilder::new("https://example.edu/vct/Deep", claims);
+        let sd_err = pollster::block_on(builder.issue(&issuer)).unwrap_err();
+        (proof_err, sd_err)
+    });
+    for err in [proof_err, sd_err] {
+        assert!(
+            matches!(
+                err,
+                Error::LimitExceeded {
+                    limit: Limit::Depth,
+                    max: 127,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
