@@ -138,6 +138,28 @@ pub fn parse_strict(bytes: &[u8], limits: &JsonLimits) -> Result<Value, JsonErro
     }
 }
 
+/// A JSON value read strictly from any serde deserializer: duplicate
+/// member names refused, at most [`DEFAULT_MAX_DEPTH`] deep (as
+/// [`parse_strict`] with the default limits, without the size check, which
+/// needs the whole input). For `Deserialize` impls of types read from
+/// outside, so that `serde_json::from_str::<T>` is as strict as
+/// [`parse_strict`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrictValue(pub Value);
+
+impl<'de> serde::Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let problem = RefCell::new(None);
+        let seed = Strict {
+            at: &At::Root,
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            problem: &problem,
+        };
+        seed.deserialize(deserializer).map(StrictValue)
+    }
+}
+
 /// Parses `bytes` like [`parse_strict`] into a JSON object.
 ///
 /// # Errors
@@ -365,6 +387,14 @@ mod tests {
             parsed.as_object().unwrap().keys().collect::<Vec<_>>(),
             ["n", "b", "i", "u", "f", "s", "a"]
         );
+    }
+
+    #[test]
+    fn strict_value_refuses_duplicates_through_serde() {
+        let err = serde_json::from_str::<StrictValue>(r#"{"a":{"b":1,"b":2}}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate member name \"b\""), "{err}");
+        let ok: StrictValue = serde_json::from_str(r#"{"a":[1]}"#).unwrap();
+        assert_eq!(ok.0, serde_json::json!({"a": [1]}));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! [`Presentation::from_json`]: crate::Presentation::from_json
 
 use std::fmt;
+use std::io::Read as _;
 
 use serde_json::Value;
 use xinlian_did_core::json::{JsonError, JsonLimits, parse_strict};
@@ -105,6 +106,34 @@ impl Limits {
         Ok(())
     }
 
+    /// Reads a credential or presentation from `reader` (a file, standard
+    /// input, a socket) into a string, reading at most
+    /// [`Limits::max_input_bytes`] + 1 bytes: a larger input is refused
+    /// without being read whole, so memory stays bounded by the limit.
+    ///
+    /// # Errors
+    ///
+    /// An I/O error of kind [`std::io::ErrorKind::FileTooLarge`] when the
+    /// input is longer than the limit, [`std::io::ErrorKind::InvalidData`]
+    /// when it is not UTF-8, or the reader's own error.
+    pub fn read_input(&self, reader: impl std::io::Read) -> std::io::Result<String> {
+        let cap = self.max_input_bytes.saturating_add(1);
+        let mut bytes = Vec::with_capacity(cap.min(64 << 10));
+        reader
+            .take(u64::try_from(cap).unwrap_or(u64::MAX))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() > self.max_input_bytes {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                format!(
+                    "input is larger than the limit of {} bytes (credentials and presentations are a few KB)",
+                    self.max_input_bytes
+                ),
+            ));
+        }
+        String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
     pub(crate) fn too_deep(&self, what: &'static str, path: String) -> Error {
         Error::LimitExceeded {
             what,
@@ -171,5 +200,25 @@ pub(crate) fn json_error(error: JsonError, what: &'static str) -> Error {
             path: "/".into(),
             reason: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_input_stops_after_the_limit() {
+        let limits = Limits {
+            max_input_bytes: 8,
+            ..Limits::default()
+        };
+        assert_eq!(limits.read_input(&b"12345678"[..]).unwrap(), "12345678");
+        // An endless reader: only limit + 1 bytes are ever read.
+        let err = limits.read_input(std::io::repeat(b'x')).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("limit of 8 bytes"), "{err}");
+        let err = limits.read_input(&[0xff, 0xfe][..]).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
     }
 }

@@ -217,11 +217,15 @@ fn nested_credential(issuer: &KeySigner, depth: usize) -> Map<String, Value> {
 }
 
 fn rdfc_signed(depth: usize) -> String {
+    signed(depth, Cryptosuite::EddsaRdfc2022)
+}
+
+fn signed(depth: usize, suite: Cryptosuite) -> String {
     on_big_stack(move || {
         let issuer = throwaway_issuer();
         let credential = nested_credential(&issuer, depth);
         let options = ProofOptions::new()
-            .cryptosuite(Cryptosuite::EddsaRdfc2022)
+            .cryptosuite(suite)
             .created(datetime!(2025-07-01 09:00 UTC));
         let signed = pollster::block_on(add_proof(&credential, &options, &issuer)).unwrap();
         serde_json::to_string(&Value::Object(signed)).unwrap()
@@ -283,6 +287,8 @@ fn regression_data_integrity_credential_with_a_leading_duplicate_issuer_is_refus
     let err = pollster::block_on(verify_any(&forged, &StatelessResolver::new(), &Policy::new())).unwrap_err();
     expected(err, "input");
     expected(Credential::from_json(&forged).unwrap_err(), "credential");
+    let err = serde_json::from_str::<Credential>(&forged).unwrap_err();
+    assert!(err.to_string().contains("duplicate member name \"issuer\""), "{err}");
     // The untouched credential still verifies.
     let report = pollster::block_on(verify_any(
         &text,
@@ -397,4 +403,95 @@ fn regression_rdfc_credential_nested_127_deep_verifies_on_a_small_stack_when_the
         pollster::block_on(verify_any(&input, &StatelessResolver::new(), &policy)).unwrap()
     });
     assert!(report.verified(), "{}", report.to_json());
+}
+
+#[test]
+fn jcs_credential_nested_127_deep_verifies_on_a_small_stack_when_the_limits_allow_it() {
+    // Validation, JCS and the report walk the credential recursively too;
+    // at the deepest JSON serde_json parses they stay within 2 MiB.
+    let input = signed(127, Cryptosuite::EddsaJcs2022);
+    let report = on_small_stack(move || {
+        let policy = Policy::new().at(datetime!(2026-01-01 00:00 UTC)).limits(Limits {
+            max_depth: 127,
+            ..Limits::default()
+        });
+        pollster::block_on(verify_any(&input, &StatelessResolver::new(), &policy)).unwrap()
+    });
+    assert!(report.verified(), "{}", report.to_json());
+}
+
+#[test]
+fn presentations_embedding_a_credential_deeper_than_the_limit_are_refused() {
+    let issuer = throwaway_issuer();
+    let deep = nested_credential(&issuer, 40);
+    let presentation = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [deep],
+    });
+    let text = presentation.to_string();
+    for err in [
+        Presentation::from_value(presentation).unwrap_err(),
+        Presentation::from_json(&text).unwrap_err(),
+        pollster::block_on(verify_any(&text, &StatelessResolver::new(), &Policy::new())).unwrap_err(),
+    ] {
+        assert!(
+            matches!(
+                err,
+                Error::LimitExceeded {
+                    limit: Limit::Depth,
+                    max: 32,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
+
+/// A value nested `depth` arrays deep, and a way to drop it without
+/// recursing (serde_json's `Drop` recurses once per level).
+fn deep_array(depth: usize) -> Value {
+    let mut v = Value::Null;
+    for _ in 0..depth {
+        v = Value::Array(vec![v]);
+    }
+    v
+}
+
+fn dismantle(mut v: Value) {
+    while let Value::Array(mut items) = v {
+        v = items.pop().unwrap_or(Value::Null);
+    }
+}
+
+#[test]
+fn signing_a_document_built_deeper_than_any_parsed_json_is_refused_on_a_small_stack() {
+    let (proof_err, sd_err) = on_small_stack(|| {
+        let issuer = throwaway_issuer();
+        let mut credential = nested_credential(&issuer, 3);
+        credential.insert("deep".into(), deep_array(20_000));
+        let proof_err = pollster::block_on(add_proof(&credential, &ProofOptions::new(), &issuer)).unwrap_err();
+        dismantle(credential.remove("deep").unwrap());
+        // The builder owns its claims and drops them (serde_json's Drop
+        // recurses), so these stay shallow enough to drop.
+        let mut claims = Map::new();
+        claims.insert("deep".into(), deep_array(500));
+        let builder = xinlian_vc::sd_jwt::SdJwtVcBuilder::new("https://example.edu/vct/Deep", claims);
+        let sd_err = pollster::block_on(builder.issue(&issuer)).unwrap_err();
+        (proof_err, sd_err)
+    });
+    for err in [proof_err, sd_err] {
+        assert!(
+            matches!(
+                err,
+                Error::LimitExceeded {
+                    limit: Limit::Depth,
+                    max: 127,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
 }

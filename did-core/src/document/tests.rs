@@ -837,3 +837,37 @@ mod props {
         }
     }
 }
+
+#[test]
+fn regression_did_document_naming_a_member_twice_is_refused_with_its_pointer() {
+    let text = serde_json::to_string(&rich()).unwrap();
+    // A second `id` in the first verification method: readers that keep
+    // the first and readers that keep the last would use different keys.
+    let forged = text.replacen(
+        "\"verificationMethod\":[{",
+        "\"verificationMethod\":[{\"id\":\"did:example:attacker#k\",",
+        1,
+    );
+    assert_ne!(forged, text);
+    let err = Document::from_json(&forged).unwrap_err();
+    let Error::InvalidDocument { path, reason } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(path, "/verificationMethod/0");
+    assert!(reason.contains("duplicate member name \"id\""), "{err}");
+    assert!(Document::from_json(&text).is_ok());
+}
+
+#[test]
+fn did_documents_over_the_size_or_depth_limit_are_refused() {
+    let deep = format!(
+        "{{\"id\":\"did:example:123\",\"x\":{}{}}}",
+        "[".repeat(40),
+        "]".repeat(40)
+    );
+    let err = Document::from_json(&deep).unwrap_err().to_string();
+    assert!(err.contains("nesting deeper than the limit of 32"), "{err}");
+    let big = format!("{{\"id\":\"did:example:123\",\"x\":\"{}\"}}", "a".repeat(2 << 20));
+    let err = Document::from_json(&big).unwrap_err().to_string();
+    assert!(err.contains("more than the limit of 1048576"), "{err}");
+}

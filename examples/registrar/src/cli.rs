@@ -283,6 +283,43 @@ pub struct StatusArgs {
     /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// How large a credential file may be.
+    #[command(flatten)]
+    pub input: InputLimitArgs,
+}
+
+/// The size limit on credential, presentation and trust list files (and
+/// standard input): at most this many bytes are read, a larger input is
+/// refused.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct InputLimitArgs {
+    /// Refuse credential, presentation and trust list input larger than
+    /// this many bytes.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "XINLIAN_MAX_INPUT_BYTES",
+        default_value_t = xinlian_vc::limits::DEFAULT_MAX_INPUT_BYTES
+    )]
+    pub max_input_bytes: usize,
+}
+
+impl Default for InputLimitArgs {
+    fn default() -> Self {
+        InputLimitArgs {
+            max_input_bytes: xinlian_vc::limits::DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+}
+
+impl InputLimitArgs {
+    /// The library limits with this size.
+    pub fn limits(&self) -> xinlian_vc::Limits {
+        xinlian_vc::Limits {
+            max_input_bytes: self.max_input_bytes,
+            ..xinlian_vc::Limits::default()
+        }
+    }
 }
 
 /// `registrar publish`.
@@ -327,6 +364,9 @@ pub struct VerifyArgs {
     /// Print the verification report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// How large the input may be.
+    #[command(flatten)]
+    pub input: InputLimitArgs,
 }
 
 /// `registrar serve`.

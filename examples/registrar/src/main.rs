@@ -94,20 +94,10 @@ async fn run(cli: Cli) -> Result<()> {
                 _ => Err(CliError::Input("say what to issue: `issue diploma …`, `issue employment …` or `issue --batch FILE.csv --out-dir DIR`".into())),
             }
         }
-        Command::Revoke(a) => {
-            commands::status::run(&Institution::open(home).await?, Action::Revoke, &a.credential, a.json).await
-        }
-        Command::Suspend(a) => {
-            commands::status::run(&Institution::open(home).await?, Action::Suspend, &a.credential, a.json).await
-        }
+        Command::Revoke(a) => commands::status::run(&Institution::open(home).await?, Action::Revoke, &a).await,
+        Command::Suspend(a) => commands::status::run(&Institution::open(home).await?, Action::Suspend, &a).await,
         Command::Reinstate(a) => {
-            commands::status::run(
-                &Institution::open(home).await?,
-                Action::Reinstate,
-                &a.credential,
-                a.json,
-            )
-            .await
+            commands::status::run(&Institution::open(home).await?, Action::Reinstate, &a).await
         }
         Command::RotateKey(a) => {
             let mut inst = Institution::load(home)?;

@@ -776,6 +776,94 @@ fn garbage_input_is_a_usage_error() {
     run(&home, &["verify"]).expect(2);
 }
 
+/// A 50 MB file or standard input is refused by size after reading at most
+/// the limit + 1 bytes (it used to be read whole, and parsed: 1.9 GB).
+#[test]
+fn regression_50_mb_input_is_refused_by_size_quickly() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "key"]);
+    let big = dir.path().join("big.json");
+    let mut text = String::with_capacity(50 << 20);
+    text.push('[');
+    while text.len() < 50_000_000 {
+        text.push_str("0,");
+    }
+    text.push_str("0]");
+    std::fs::write(&big, &text).unwrap();
+
+    let started = Instant::now();
+    let r = run(&home, &["verify", s(&big)]).expect(2);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(
+        r.stderr.contains("larger than the limit of 1048576 bytes") && r.stderr.contains("--max-input-bytes"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&home, &["revoke", s(&big)]).expect(2);
+    assert!(r.stderr.contains("larger than the limit"), "{}", r.stderr);
+
+    // Standard input: the CLI stops reading, so the writer may see a broken pipe.
+    let mut child = command(&home)
+        .args(["verify", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(text.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let r = Run::from_output(&["verify", "-"], out).expect(2);
+    assert!(
+        r.stderr.contains("standard input: input is larger than the limit"),
+        "{}",
+        r.stderr
+    );
+
+    // The limit is the caller's to set.
+    let small = dir.path().join("small.txt");
+    std::fs::write(&small, "not a credential, but 41 bytes long......").unwrap();
+    let r = run(&home, &["verify", "--max-input-bytes", "40", s(&small)]).expect(2);
+    assert!(r.stderr.contains("larger than the limit of 40 bytes"), "{}", r.stderr);
+    let r = run(&home, &["verify", s(&small)]).expect(2);
+    assert!(!r.stderr.contains("larger than the limit"), "{}", r.stderr);
+}
+
+/// `registrar serve` refuses a large request body (413) on its own routes
+/// as on the resolver's, and an overlong URL (431), before any handler
+/// runs, and keeps serving.
+#[test]
+fn regression_serve_refuses_oversized_bodies_and_urls() {
+    let dir = tmp();
+    let home = dir.path().join("missing");
+    let port = free_port();
+    let _server = Server::start(&home, port);
+    let status_line = |request: &[u8]| {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let _ = stream.write_all(request);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).lines().next().unwrap_or("").to_owned()
+    };
+    let big_body =
+        b"GET /status/1/revocation HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\nConnection: close\r\n\r\n";
+    let line = status_line(big_body);
+    assert!(line.starts_with("HTTP/1.1 413"), "{line}");
+    let long_url = format!(
+        "GET /1.0/identifiers/did:key:z{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "a".repeat(64 * 1024)
+    );
+    let line = status_line(long_url.as_bytes());
+    assert!(line.starts_with("HTTP/1.1 431"), "{line}");
+    let (status, body) = http_get(port, "/health");
+    assert_eq!(status, 200, "{body}");
+}
+
 // ---------------------------------------------------------------- revoke, suspend, reinstate
 
 #[test]

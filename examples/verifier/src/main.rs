@@ -28,7 +28,7 @@ use xinlian_vc::trust::TrustList;
 use xinlian_vc::verify::{
     Check, CheckOutcome, Outcome, SecuredFormat, VerificationReport, codes, detect_format, verify_any,
 };
-use xinlian_vc::{Credential, Policy};
+use xinlian_vc::{Credential, Limits, Policy};
 
 use crate::error::{Result, VerifierError};
 use crate::resolve::ResolverArgs;
@@ -84,6 +84,14 @@ struct VerifyArgs {
     /// Print the report as JSON: {"verified": bool, "checks": [...]}.
     #[arg(long)]
     json: bool,
+    /// Refuse a presentation, credential or trust list larger than this many bytes.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "XINLIAN_MAX_INPUT_BYTES",
+        default_value_t = xinlian_vc::limits::DEFAULT_MAX_INPUT_BYTES
+    )]
+    max_input_bytes: usize,
 }
 
 /// `verifier trust-list …`.
@@ -188,24 +196,36 @@ async fn run(cli: Cli) -> Result<bool> {
     }
 }
 
-fn read_input(file: &str) -> Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| VerifierError::Input(format!("standard input: {e}")))?;
-        return Ok(s);
-    }
-    let path = std::path::Path::new(file);
-    std::fs::read_to_string(path).map_err(|e| VerifierError::io(path, e))
+/// Reads `file` (`-`: standard input), at most `limits.max_input_bytes` of
+/// it: a larger input is refused without being read whole.
+fn read_input(file: &str, limits: &Limits) -> Result<String> {
+    let read = if file == "-" {
+        limits.read_input(std::io::stdin().lock())
+    } else {
+        let path = std::path::Path::new(file);
+        let opened = std::fs::File::open(path).map_err(|e| VerifierError::io(path, e))?;
+        limits.read_input(opened)
+    };
+    let what = if file == "-" { "standard input" } else { file };
+    read.map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => {
+            VerifierError::Input(format!("{what}: {e}; raise the limit with --max-input-bytes"))
+        }
+        _ => VerifierError::Input(format!("{what}: {e}")),
+    })
 }
 
 /// `verifier verify`.
 async fn verify(resolver_args: &ResolverArgs, args: &VerifyArgs) -> Result<bool> {
-    let input = read_input(&args.file)?;
+    let limits = Limits {
+        max_input_bytes: args.max_input_bytes,
+        ..Limits::default()
+    };
+    let input = read_input(&args.file, &limits)?;
     let format = detect_format(&input).map_err(|e| VerifierError::Input(format!("{}: {e}", args.file)))?;
     let resolver = resolver_args.resolver()?;
     let now = OffsetDateTime::now_utc();
-    let mut policy = Policy::new();
+    let mut policy = Policy::new().limits(limits);
     if !args.no_status {
         policy = policy.status_fetcher(Arc::new(status::StatusFetcher::new(args.status_dir.clone())?));
     }
@@ -230,9 +250,9 @@ async fn verify(resolver_args: &ResolverArgs, args: &VerifyArgs) -> Result<bool>
             .as_deref()
             .ok_or_else(|| VerifierError::Input("--trust-list needs --authority DID".into()))?;
         for path in &args.trust_list {
-            let text = std::fs::read_to_string(path).map_err(|e| VerifierError::io(path, e))?;
-            let credential =
-                Credential::from_json(&text).map_err(|e| VerifierError::Input(format!("{}: {e}", path.display())))?;
+            let text = read_input(&path.display().to_string(), &limits)?;
+            let credential = Credential::from_json_with_limits(&text, &limits)
+                .map_err(|e| VerifierError::Input(format!("{}: {e}", path.display())))?;
             let list = TrustList::from_credential(&credential, resolver.as_ref(), authority, now)
                 .await
                 .map_err(|e| VerifierError::Input(format!("{}: {e}", path.display())))?;

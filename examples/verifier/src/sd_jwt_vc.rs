@@ -30,7 +30,7 @@ pub async fn verify_did_bound(
     resolver: &dyn Resolver,
     policy: &Policy,
 ) -> Option<Result<VerificationReport>> {
-    let sd_jwt = SdJwt::parse(text.trim()).ok()?;
+    let sd_jwt = SdJwt::parse_with_limits(text.trim(), &policy.limits).ok()?;
     let kb = sd_jwt.key_binding_jwt()?.to_owned();
     let issuer_jwt = Jwt::parse(sd_jwt.issuer_jwt(), &[]).ok()?;
     let claims = issuer_jwt.claims();

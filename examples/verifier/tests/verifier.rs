@@ -461,3 +461,26 @@ fn an_sd_jwt_bound_by_someone_else_fails_holder_binding() {
     assert_eq!(code(&out), 1);
     assert_eq!(outcomes(&report(&out), "holderBinding"), ["failed"]);
 }
+
+/// A 50 MB file is refused by size, having read at most the limit + 1
+/// bytes; the limit is the user's to raise.
+#[test]
+fn regression_verify_refuses_a_50_mb_file_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, format!("{{\"a\":[{}0]}}", "0,".repeat(25_000_000))).unwrap();
+    let started = std::time::Instant::now();
+    let out = verifier(&["verify", big.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("larger than the limit of 1048576 bytes") && stderr.contains("--max-input-bytes"),
+        "{stderr}"
+    );
+    let small = dir.path().join("small.json");
+    std::fs::write(&small, "{\"a\": \"just over the limit\"}").unwrap();
+    let out = verifier(&["verify", "--max-input-bytes", "10", small.to_str().unwrap()]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("larger than the limit of 10 bytes"));
+}

@@ -21,9 +21,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Value, json};
 use xinlian_did_core::KeyType;
-use xinlian_vc::Policy;
 use xinlian_vc::sd_jwt::SdJwt;
 use xinlian_vc::verify::{Outcome, verify_any};
+use xinlian_vc::{Limits, Policy};
 
 use crate::error::{Result, WalletError};
 use crate::holder::Holder;
@@ -43,6 +43,15 @@ struct Cli {
     /// Print results as JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// Refuse a credential file larger than this many bytes.
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        env = "XINLIAN_MAX_INPUT_BYTES",
+        default_value_t = xinlian_vc::limits::DEFAULT_MAX_INPUT_BYTES
+    )]
+    max_input_bytes: usize,
     /// The command.
     #[command(subcommand)]
     command: Command,
@@ -164,7 +173,13 @@ async fn run(cli: Cli) -> Result<()> {
             print(cli.json, json!({ "did": holder.did() }), || holder.did().to_owned());
             Ok(())
         }
-        Command::Import { file, force } => import(dir, &cli.resolver, &file, force, cli.json).await,
+        Command::Import { file, force } => {
+            let limits = Limits {
+                max_input_bytes: cli.max_input_bytes,
+                ..Limits::default()
+            };
+            import(dir, &cli.resolver, &file, force, cli.json, &limits).await
+        }
         Command::List => {
             let all = Store::open(dir).list()?;
             if cli.json {
@@ -285,13 +300,29 @@ async fn run(cli: Cli) -> Result<()> {
 
 /// `wallet import FILE`: verify (signatures, key authorization, validity)
 /// with the configured resolver, then store.
-async fn import(dir: &Path, resolver: &ResolverArgs, file: &Path, force: bool, json_out: bool) -> Result<()> {
+/// The file is read up to `limits.max_input_bytes`: a larger one is
+/// refused without being read whole.
+async fn import(
+    dir: &Path,
+    resolver: &ResolverArgs,
+    file: &Path,
+    force: bool,
+    json_out: bool,
+    limits: &Limits,
+) -> Result<()> {
     let holder = Holder::load(dir)?;
-    let text = std::fs::read_to_string(file).map_err(|e| WalletError::io(file, e))?;
+    let opened = std::fs::File::open(file).map_err(|e| WalletError::io(file, e))?;
+    let text = limits.read_input(opened).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => WalletError::Input(format!(
+            "{}: {e}; raise the limit with --max-input-bytes",
+            file.display()
+        )),
+        _ => WalletError::io(file, e),
+    })?;
     let mut credential =
         StoredCredential::describe(&text).map_err(|e| WalletError::Input(format!("{}: {e}", file.display())))?;
     let resolver = resolver.resolver()?;
-    let report = verify_any(&credential.text, resolver.as_ref(), &Policy::new())
+    let report = verify_any(&credential.text, resolver.as_ref(), &Policy::new().limits(*limits))
         .await
         .map_err(|e| WalletError::Input(format!("{}: {e}", file.display())))?;
     credential.verified_on_import = report.verified();

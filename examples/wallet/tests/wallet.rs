@@ -287,3 +287,31 @@ fn import_warns_when_the_credential_is_for_someone_else() {
         text(&out)
     );
 }
+
+/// A 50 MB file is refused by size, having read at most the limit + 1
+/// bytes; the limit is the user's to raise.
+#[test]
+fn regression_import_refuses_a_50_mb_file_by_size() {
+    let wallet = Wallet::init();
+    let big = wallet.file("big.json", &format!("{{\"a\":[{}0]}}", "0,".repeat(25_000_000)));
+    let started = std::time::Instant::now();
+    let out = wallet.run(&["import", big.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        text(&out).contains("larger than the limit of 1048576 bytes") && text(&out).contains("--max-input-bytes"),
+        "{}",
+        text(&out)
+    );
+    let diploma = wallet.diploma(&university(), &wallet.did);
+    let path = wallet.file("diploma.json", &diploma);
+    let out = wallet.run(&["--max-input-bytes", "100", "import", path.to_str().unwrap()]);
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(
+        text(&out).contains("larger than the limit of 100 bytes"),
+        "{}",
+        text(&out)
+    );
+    let out = wallet.run(&["import", path.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}

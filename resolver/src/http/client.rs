@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use reqwest::header::{ACCEPT, CACHE_CONTROL};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
+use xinlian_did_core::json::{JsonLimits, parse_strict};
 use xinlian_did_core::resolution::{DID_RESOLUTION_MEDIA_TYPE, error_from_code, parse_resolution_result};
 use xinlian_did_core::{
     Did, Document, DocumentMetadata, Error as DidError, Representation, Resolution, ResolutionMetadata,
@@ -226,7 +227,13 @@ impl Resolver for HttpResolver {
         let response = request.send().await.map_err(|e| self.internal(did, e))?;
         let status = response.status();
         let body = self.read_body(did, response).await?;
-        let value: Option<Value> = serde_json::from_slice(&body).ok();
+        // Strict: a result naming a member twice (two `id`s, two keys) is
+        // not a resolution result; the body's size is bounded already.
+        let limits = JsonLimits {
+            max_bytes: usize::MAX,
+            ..JsonLimits::default()
+        };
+        let value: Option<Value> = parse_strict(&body, &limits).ok();
 
         let has_error_code = value
             .as_ref()

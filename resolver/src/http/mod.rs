@@ -42,7 +42,7 @@ mod server;
 
 pub use client::{HttpResolver, HttpResolverBuilder};
 #[cfg(feature = "server")]
-pub use server::{ServerOptions, router, router_with_options, serve, serve_with_options, shutdown_signal};
+pub use server::{ServerOptions, router, router_with_options, serve, serve_with_options, shutdown_signal, with_limits};
 
 use reqwest::StatusCode;
 use xinlian_did_core::resolution::DID_RESOLUTION_MEDIA_TYPE;

@@ -78,25 +78,34 @@ struct Limits {
 }
 
 /// The resolver's routes (`GET /1.0/identifiers/{did-or-did-url}` and
-/// `GET /health`) with [`ServerOptions::default`] limits. Merge other routes
-/// into it with [`Router::merge`]; they get the same limits, timeout and
-/// request logging.
+/// `GET /health`) with [`ServerOptions::default`] limits. Routes merged in
+/// later with [`Router::merge`] do not get these limits (axum applies a
+/// layer to the routes that exist when it is added): pass them through
+/// [`with_limits`] first.
 pub fn router(resolver: Arc<dyn Resolver>) -> Router {
     router_with_options(resolver, &ServerOptions::default())
 }
 
 /// [`router`] with the request timeout and body limit of `options`.
 pub fn router_with_options(resolver: Arc<dyn Resolver>, options: &ServerOptions) -> Router {
+    let routes = Router::new()
+        .route(HEALTH_PATH, get(health))
+        .route(IDENTIFIERS_PATH, get(identifiers))
+        .route(&format!("{IDENTIFIERS_PATH}{{*identifier}}"), get(identifiers))
+        .with_state(AppState { resolver });
+    with_limits(routes, options)
+}
+
+/// Puts the request timeout, the body limit (a larger `Content-Length` is
+/// refused with `413` before the handler runs) and request logging of
+/// `options` on every route `app` has now. Use it on routes to be merged
+/// into a [`router`], so that they are bounded like the resolver's own.
+pub fn with_limits(app: Router, options: &ServerOptions) -> Router {
     let limits = Limits {
         request_timeout: options.request_timeout,
         max_body_bytes: options.max_body_bytes,
     };
-    Router::new()
-        .route(HEALTH_PATH, get(health))
-        .route(IDENTIFIERS_PATH, get(identifiers))
-        .route(&format!("{IDENTIFIERS_PATH}{{*identifier}}"), get(identifiers))
-        .with_state(AppState { resolver })
-        .layer(DefaultBodyLimit::max(options.max_body_bytes))
+    app.layer(DefaultBodyLimit::max(options.max_body_bytes))
         .layer(middleware::from_fn_with_state(limits, request_layer))
 }
 

@@ -315,7 +315,9 @@ impl Serialize for Credential {
 
 impl<'de> Deserialize<'de> for Credential {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        // Strict: a member named twice is refused, as by `from_json`.
+        let xinlian_did_core::json::StrictValue(value) =
+            xinlian_did_core::json::StrictValue::deserialize(deserializer)?;
         Credential::from_value(value).map_err(serde::de::Error::custom)
     }
 }

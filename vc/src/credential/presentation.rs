@@ -190,7 +190,9 @@ impl Serialize for Presentation {
 
 impl<'de> Deserialize<'de> for Presentation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
+        // Strict: a member named twice is refused, as by `from_json`.
+        let xinlian_did_core::json::StrictValue(value) =
+            xinlian_did_core::json::StrictValue::deserialize(deserializer)?;
         Presentation::from_value(value).map_err(serde::de::Error::custom)
     }
 }

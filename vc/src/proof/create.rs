@@ -2,11 +2,13 @@
 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
+use xinlian_did_core::json::SERDE_JSON_MAX_DEPTH;
 
 use super::jcs::View;
 use super::options::Created;
 use super::{Cryptosuite, DATA_INTEGRITY_PROOF, DataIntegrityProof, ProofOptions, proof_error, proofs_of};
-use crate::error::Result;
+use crate::Limit;
+use crate::error::{Error, Result};
 use crate::signer::Signer;
 
 /// Secures `document` with a new Data Integrity proof made by `signer`.
@@ -23,6 +25,20 @@ pub async fn add_proof(
     options: &ProofOptions,
     signer: &dyn Signer,
 ) -> Result<Map<String, Value>> {
+    // Canonicalization walks the document recursively: no deeper than any
+    // parsed JSON can be.
+    if document
+        .values()
+        .any(|v| xinlian_did_core::json::depth_exceeds(v, SERDE_JSON_MAX_DEPTH - 1))
+    {
+        return Err(Error::LimitExceeded {
+            what: "document to sign",
+            limit: Limit::Depth,
+            max: SERDE_JSON_MAX_DEPTH,
+            actual: None,
+            path: String::new(),
+        });
+    }
     let key_type = signer.key_type();
     let suite = match options.cryptosuite {
         Some(s) => s,

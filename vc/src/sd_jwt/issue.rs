@@ -6,10 +6,12 @@ use std::collections::HashSet;
 use rand_core::{OsRng, RngCore};
 use serde_json::{Map, Value};
 use xinlian_did_core::PublicKey;
+use xinlian_did_core::json::SERDE_JSON_MAX_DEPTH;
 
 use super::disclosure::{Disclosure, SD_ALG_SHA256, decoy_digest, sd_err};
 use super::{SD_JWT_VC_TYP, SdJwt, pointer_tokens};
-use crate::error::Result;
+use crate::Limit;
+use crate::error::{Error, Result};
 use crate::jose::{now_unix, sign_jwt};
 use crate::signer::Signer;
 
@@ -103,6 +105,21 @@ impl SdJwtVcBuilder {
     /// Creates the disclosures and signs the issuer JWT with `signer`
     /// (`kid` is the signer's verification method).
     pub async fn issue(self, signer: &dyn Signer) -> Result<SdJwt> {
+        // Building the payload walks the claims recursively: no deeper than
+        // any parsed JSON can be.
+        if self
+            .claims
+            .values()
+            .any(|v| xinlian_did_core::json::depth_exceeds(v, SERDE_JSON_MAX_DEPTH - 1))
+        {
+            return Err(Error::LimitExceeded {
+                what: "SD-JWT claims to issue",
+                limit: Limit::Depth,
+                max: SERDE_JSON_MAX_DEPTH,
+                actual: None,
+                path: String::new(),
+            });
+        }
         let vm = signer.verification_method();
         let signer_id = vm.split_once('#').map_or(vm, |(id, _)| id);
         let iss = self.issuer.clone().unwrap_or_else(|| signer_id.to_owned());

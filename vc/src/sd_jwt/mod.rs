@@ -95,10 +95,10 @@ impl SdJwt {
     ///
     /// # Errors
     ///
-    /// [`Error::LimitExceeded`](crate::Error::LimitExceeded) when the text
+    /// [`Error::LimitExceeded`] when the text
     /// is longer than `limits.max_input_bytes` or has more than
     /// `limits.max_disclosures` disclosures (checked before any is
-    /// decoded); [`Error::SdJwt`](crate::Error::SdJwt) when it is malformed.
+    /// decoded); [`Error::SdJwt`] when it is malformed.
     pub fn parse_with_limits(compact: &str, limits: &Limits) -> Result<SdJwt> {
         limits.check_size("SD-JWT", compact.len())?;
         // `~` count: the disclosures, plus the one before the KB-JWT (or the end).

@@ -103,6 +103,7 @@ pub async fn run(json: bool) -> Result<()> {
         challenge: None,
         domain: None,
         json: false,
+        input: Default::default(),
     };
     let report = verify_text(&home, &text, &verify_args).await?;
     report_step(json, &mut steps, "3. An employer verifies it", &report);
@@ -110,7 +111,7 @@ pub async fn run(json: bool) -> Result<()> {
         return Err(CliError::Failed("the fresh diploma did not verify".into()));
     }
 
-    let change = status::apply(&inst, Action::Revoke, &id).await?;
+    let change = status::apply(&inst, Action::Revoke, &id, &xinlian_vc::Limits::default()).await?;
     step(json, &mut steps, "4. The university revokes it", json!(change));
 
     let report = verify_text(&home, &text, &verify_args).await?;

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use xinlian_resolver::http::{ServerOptions, router_with_options, serve_with_options, shutdown_signal};
+use xinlian_resolver::http::{ServerOptions, router_with_options, serve_with_options, shutdown_signal, with_limits};
 
 use crate::error::{CliError, Result};
 use crate::home::Home;
@@ -44,7 +44,8 @@ async fn serve_did_json(State(p): State<Arc<Published>>) -> Response {
 }
 
 /// The registrar's routes (status lists, did.json) merged with the DID
-/// resolution API.
+/// resolution API, all under its limits ([`ServerOptions::default`]: 64 KiB
+/// bodies, 16 KiB request heads and so URLs, 10 s per request).
 pub async fn app(home: &Home) -> Result<Router> {
     let store = if home.db_path().is_file() {
         Some(Mutex::new(Store::open(&home.db_path())?))
@@ -57,7 +58,10 @@ pub async fn app(home: &Home) -> Result<Router> {
         .route("/status/{n}/{purpose}", get(status_list))
         .route("/.well-known/did.json", get(serve_did_json))
         .with_state(published);
-    Ok(router_with_options(resolver_for(home).await?, &ServerOptions::default()).merge(ours))
+    // The status list and did.json routes get the resolver API's limits
+    // (body size, request timeout) too: merging alone would not give them.
+    let options = ServerOptions::default();
+    Ok(router_with_options(resolver_for(home).await?, &options).merge(with_limits(ours, &options)))
 }
 
 /// Serves until ctrl-c or SIGTERM.

@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof};
 use xinlian_vc::status::{BitstringStatusList, StatusPurpose, status_list_credential};
-use xinlian_vc::{Credential, KeySigner, Signer};
+use xinlian_vc::{Credential, KeySigner, Limits, Signer};
 
+use crate::cli::StatusArgs;
 use crate::error::{CliError, Result};
 use crate::institution::Institution;
 use crate::store::{LIST_SIZE, StatusColumn, Store};
@@ -97,17 +98,16 @@ pub async fn resign_all(inst: &Institution, signer: &KeySigner) -> Result<()> {
 }
 
 /// Reads the credential id from an argument that is an id or a file.
-fn credential_id(arg: &str) -> Result<String> {
+/// A file is read up to `limits.max_input_bytes`.
+fn credential_id(arg: &str, limits: &Limits) -> Result<String> {
     let path = std::path::Path::new(arg);
     if !path.is_file() {
         return Ok(arg.to_owned());
     }
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+    let text = crate::commands::verify::read_input(path, limits)?;
     let trimmed = text.trim();
     if trimmed.starts_with('{') {
-        let value: Value =
-            serde_json::from_str(trimmed).map_err(|e| CliError::Input(format!("{arg}: not JSON: {e}")))?;
-        return Credential::from_value(value)?
+        return Credential::from_json_with_limits(trimmed, limits)?
             .id()
             .map(str::to_owned)
             .ok_or_else(|| CliError::Input(format!("{arg}: the credential has no id")));
@@ -131,8 +131,9 @@ pub struct StatusChange {
 }
 
 /// Runs a status command and prints what changed.
-pub async fn run(inst: &Institution, action: Action, credential: &str, json: bool) -> Result<()> {
-    let change = apply(inst, action, credential).await?;
+pub async fn run(inst: &Institution, action: Action, args: &StatusArgs) -> Result<()> {
+    let change = apply(inst, action, &args.credential, &args.input.limits()).await?;
+    let json = args.json;
     if json {
         println!("{}", json!(change));
     } else {
@@ -145,8 +146,9 @@ pub async fn run(inst: &Institution, action: Action, credential: &str, json: boo
 }
 
 /// Sets or clears the credential's status bit and re-signs its list.
-pub async fn apply(inst: &Institution, action: Action, credential: &str) -> Result<StatusChange> {
-    let id = credential_id(credential)?;
+/// `credential` is an id or a file (read up to `limits.max_input_bytes`).
+pub async fn apply(inst: &Institution, action: Action, credential: &str, limits: &Limits) -> Result<StatusChange> {
+    let id = credential_id(credential, limits)?;
     // The key first: a wrong passphrase must change nothing.
     let signer = inst.status_signer(&inst.signer().await?).await?;
     let mut store = Store::open(&inst.home.db_path())?;

@@ -1,6 +1,6 @@
 //! `registrar verify`: any supported format, with or without a home.
 
-use std::io::Read;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -8,7 +8,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use xinlian_vc::status::StatusListFetcher;
 use xinlian_vc::verify::{Policy, VerificationReport, verify_any};
-use xinlian_vc::{Credential, trust::TrustList};
+use xinlian_vc::{Credential, Limits, trust::TrustList};
 
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Result};
@@ -108,9 +108,11 @@ pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<
     if let Some(d) = &args.domain {
         policy = policy.domain(d);
     }
+    let limits = args.input.limits();
+    policy = policy.limits(limits);
     if let Some(path) = &args.trust_list {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
-        let credential = Credential::from_json(&text)?;
+        let text = read_input(path, &limits)?;
+        let credential = Credential::from_json_with_limits(&text, &limits)?;
         // The authority is whoever the caller names, or else the list's own
         // issuer: choosing the file is choosing to trust its signer.
         let authority = args
@@ -122,6 +124,24 @@ pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<
         policy = policy.trust_list(list).require_trust();
     }
     Ok(verify_any(input, resolver.as_ref(), &policy).await?)
+}
+
+/// Reads a credential, presentation or trust list file, at most
+/// `limits.max_input_bytes` of it (a larger file is refused, not read).
+pub fn read_input(path: &Path, limits: &Limits) -> Result<String> {
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    limits
+        .read_input(file)
+        .map_err(|e| input_error(&path.display().to_string(), e))
+}
+
+fn input_error(what: &str, e: std::io::Error) -> CliError {
+    match e.kind() {
+        std::io::ErrorKind::FileTooLarge => {
+            CliError::Input(format!("{what}: {e}; raise the limit with --max-input-bytes"))
+        }
+        _ => CliError::Input(format!("{what}: {e}")),
+    }
 }
 
 /// Prints a report: text (one line per check) or JSON.
@@ -151,15 +171,13 @@ pub fn print_report(report: &VerificationReport, json: bool) {
 
 /// `registrar verify`.
 pub async fn run(home: &Home, args: &VerifyArgs) -> Result<()> {
+    let limits = args.input.limits();
     let input = if args.file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::Input(format!("standard input: {e}")))?;
-        s
+        limits
+            .read_input(std::io::stdin().lock())
+            .map_err(|e| input_error("standard input", e))?
     } else {
-        let path = std::path::Path::new(&args.file);
-        std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?
+        read_input(std::path::Path::new(&args.file), &limits)?
     };
     let report = verify_text(home, &input, args).await?;
     print_report(&report, args.json);
