@@ -112,6 +112,21 @@ fn write_journal(home: &Home, journal: &Journal, existing: Existing) -> Result<(
     write_file(&journal_path(home), &json, existing, PRIVATE_MODE)
 }
 
+/// Holds the home's rotation lock (an advisory lock on `rotation.lock`,
+/// released by the OS when the process ends, however it ends), so two
+/// commands never run the steps of one rotation at the same time.
+fn lock(home: &Home) -> Result<fs::File> {
+    let path = home.root().join("rotation.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| CliError::io(&path, e))?;
+    file.lock().map_err(|e| CliError::io(&path, e))?;
+    Ok(file)
+}
+
 /// The test hook: aborts the process after `step` when asked to.
 fn crash_point(step: u32) {
     if std::env::var(ABORT_HOOK).is_ok_and(|v| v == format!("rotate:{step}")) {
@@ -127,6 +142,9 @@ pub async fn rotate(inst: &mut Institution, compromised: bool) -> Result<Rotated
     if !matches!(inst.profile.method, MethodArg::Ethr | MethodArg::Web) {
         return Err(not_rotatable(&inst.profile.did));
     }
+    let _lock = lock(&inst.home)?;
+    // Another command may have moved the profile on while we waited.
+    inst.profile = inst.home.profile()?;
     if let Some(mut journal) = read_journal(&inst.home)? {
         if compromised && !journal.compromised {
             journal.compromised = true;
@@ -162,6 +180,12 @@ pub async fn rotate(inst: &mut Institution, compromised: bool) -> Result<Rotated
 
 /// Finishes a rotation that a killed process left behind, if any.
 pub async fn recover(inst: &mut Institution) -> Result<()> {
+    if read_journal(&inst.home)?.is_none() {
+        return Ok(());
+    }
+    let _lock = lock(&inst.home)?;
+    // Another command may have finished it while we waited.
+    inst.profile = inst.home.profile()?;
     if let Some(journal) = read_journal(&inst.home)? {
         eprintln!(
             "note: finishing the key rotation interrupted since {} (generation {} -> {})",

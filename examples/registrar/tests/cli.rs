@@ -2199,3 +2199,64 @@ fn rotate_key_for_did_web_keeps_or_marks_the_old_key() {
     let published = read_json(&site.join(".well-known").join("did.json"));
     assert_eq!(published, doc);
 }
+
+/// Two commands started after a killed rotation both find its journal;
+/// they finish it once between them (the rotation lock), not twice.
+#[test]
+fn regression_two_commands_finishing_one_rotation_do_it_once() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &[]);
+    let did = profile(&home)["did"].as_str().unwrap().to_owned();
+    let r = rotate_killed_after(&home, 1, &[]);
+    assert!(r.code != 0 && r.code != 2, "not aborted: {}", r.stderr);
+    let children: Vec<(PathBuf, Child)> = (0..2)
+        .map(|i| {
+            let out = dir.path().join(format!("c{i}.json"));
+            let child = command(&home)
+                .args([
+                    "issue",
+                    "diploma",
+                    "--student-id",
+                    &format!("c{i}"),
+                    "--name",
+                    "A",
+                    "--degree",
+                    "BSc",
+                    "--major",
+                    "CS",
+                    "--graduated",
+                    "2026-06-30",
+                    "-o",
+                    s(&out),
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (out, child)
+        })
+        .collect();
+    for (out, child) in children {
+        Run::from_output(&["issue", "(concurrent)"], child.wait_with_output().unwrap()).ok();
+        let (code, report) = verify_json(&home, &out);
+        assert_verified(code, &report);
+    }
+    assert_eq!(profile(&home)["key_generation"], 2);
+    let resolved = run(&home, &["resolve", &did, "--json"]).ok().json();
+    let methods = resolved["didDocument"]["assertionMethod"].as_array().unwrap();
+    // The controller's own key and the new signing key, once.
+    let keys: Vec<&Value> = resolved["didDocument"]["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|vm| vm["publicKeyMultibase"].is_string() || vm["publicKeyHex"].is_string())
+        .collect();
+    assert_eq!(
+        keys.len(),
+        1,
+        "the new key is listed {} times: {resolved:#}",
+        keys.len()
+    );
+    assert!(!methods.is_empty());
+}
