@@ -41,7 +41,7 @@ issued.\n\nExit status: 0 all issued, 1 some rows refused, 2 usage or input erro
     Suspend(StatusArgs),
     /// Lift a suspension.
     Reinstate(StatusArgs),
-    /// Rotate the signing key through the ledger (did:ethr).
+    /// Rotate the signing key (did:ethr on its ledger, did:web in did.json).
     #[command(long_about = ROTATE_KEY_HELP)]
     RotateKey(RotateKeyArgs),
     /// Write the status lists (and did.json for did:web) for a static web server.
@@ -62,14 +62,16 @@ issued.\n\nExit status: 0 all issued, 1 some rows refused, 2 usage or input erro
     },
 }
 
-const ROTATE_KEY_HELP: &str = "Rotate the signing key through the ledger (did:ethr).
+const ROTATE_KEY_HELP: &str = "Rotate the signing key (did:ethr on its ledger, did:web in did.json).
 
 An ordinary rotation publishes a new key and retires the old one: credentials the old key signed \
-before the rotation keep verifying, because verifiers resolve the DID as of each proof's time \
-(`created`, or a JWT's `iat`). Use it for routine key changes.
+before the rotation keep verifying. For did:ethr the old key is revoked on the ledger and verifiers \
+resolve the DID as of each proof's time (`created`, or a JWT's `iat`); did:web keeps no history, so \
+there the old key stays in did.json and the registrar simply stops signing with it. Use it for \
+routine key changes.
 
 With --compromised, the old key is also marked compromised in the DID document (a `CompromisedKey` \
-service naming it): verifiers then refuse every proof by it, whatever date it claims, so a thief \
+service naming it; for did:web, run `registrar publish` to put the new did.json online): verifiers then refuse every proof by it, whatever date it claims, so a thief \
 cannot mint backdated credentials. Credentials signed with it no longer verify; issue them again.
 
 A rotation is journaled (rotation.json in the home): if it is interrupted, the next registrar \

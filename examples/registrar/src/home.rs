@@ -4,10 +4,13 @@
 //! <home>/
 //!   institution.json     the profile: name, DID, method, verification method, ledger
 //!   keys/signing.key     the credential signing key (0600, optionally sealed)
+//!   keys/signing-N.key   the signing key after N-1 rotations
 //!   keys/owner.key       did:ethr: the identity owner's secp256k1 key (0600)
 //!   ledger.sqlite        did:ethr: the embedded ERC-1056 ledger
 //!   registrar.sqlite     issuance log and status lists
 //!   did.json             did:web: the DID document to publish
+//!   rotation.json        the journal of a key rotation under way (0600)
+//!   rotation.lock        held while a command runs a rotation's steps
 //! ```
 
 use std::fs;

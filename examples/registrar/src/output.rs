@@ -32,13 +32,19 @@ pub const PRIVATE_MODE: u32 = 0o600;
 
 /// Checks that `path` may be written under `existing`, without writing.
 pub fn check_target(path: &Path, existing: Existing) -> Result<()> {
+    existing_file(path, existing).map(|_| ())
+}
+
+/// [`check_target`], returning the metadata of the regular file that is
+/// there, if one is.
+fn existing_file(path: &Path, existing: Existing) -> Result<Option<fs::Metadata>> {
     let refuse = |reason: &str| CliError::OutputRefused {
         path: path.to_owned(),
         reason: reason.to_owned(),
     };
     let meta = match fs::symlink_metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(CliError::io(path, e)),
     };
     let kind = meta.file_type();
@@ -56,13 +62,14 @@ pub fn check_target(path: &Path, existing: Existing) -> Result<()> {
     if existing == Existing::Refuse {
         return Err(refuse("already exists; pass --force to replace it"));
     }
-    Ok(())
+    Ok(Some(meta))
 }
 
-/// Writes `bytes` to `path` (mode `mode`) through a synced temporary file in
-/// the same directory and a rename, after [`check_target`].
+/// Writes `bytes` to `path` through a synced temporary file in the same
+/// directory and a rename, after [`check_target`]. A new file gets `mode`;
+/// a replaced file keeps the permissions it had.
 pub fn write_file(path: &Path, bytes: &[u8], existing: Existing, mode: u32) -> Result<()> {
-    check_target(path, existing)?;
+    let previous = existing_file(path, existing)?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -76,12 +83,16 @@ pub fn write_file(path: &Path, bytes: &[u8], existing: Existing, mode: u32) -> R
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        let permissions = match &previous {
+            Some(meta) => meta.permissions(),
+            None => fs::Permissions::from_mode(mode),
+        };
         tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))
+            .set_permissions(permissions)
             .map_err(|e| CliError::io(tmp.path(), e))?;
     }
     #[cfg(not(unix))]
-    let _ = mode;
+    let _ = (mode, previous);
     tmp.write_all(bytes).map_err(|e| CliError::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| CliError::io(path, e))?;
     match existing {
@@ -165,6 +176,16 @@ mod tests {
             Err(CliError::OutputRefused { ref reason, .. }) if reason.contains("--force")
         ));
         assert_eq!(fs::read(&file).unwrap(), b"one");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o644);
+            // A replaced file keeps the permissions its owner gave it.
+            fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+            write_file(&file, b"two", Existing::Replace, PUBLIC_MODE).unwrap();
+            assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
+            fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        }
         write_file(&file, b"two", Existing::Replace, PUBLIC_MODE).unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"two");
         assert!(matches!(

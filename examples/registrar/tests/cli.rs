@@ -2208,3 +2208,143 @@ fn regression_interactive_passphrase_is_asked_twice_and_must_match() {
         "passphrase"
     );
 }
+
+/// did:web rotates in the home's did.json, journaled like did:ethr: an
+/// ordinary rotation keeps the old key listed (did:web has no history, so
+/// that is how what it signed keeps verifying); `--compromised` removes the
+/// old key and names it in a `CompromisedKey` service, which `publish`
+/// puts online.
+#[test]
+fn rotate_key_for_did_web_keeps_or_marks_the_old_key() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &["--method", "web", "--web-domain", "registrar.example.edu"]);
+    let did = "did:web:registrar.example.edu";
+    let before = dir.path().join("before.json");
+    issue_diploma(&home, "s1", "di-eddsa-jcs", &before).ok();
+
+    // Killed after did.json got the new key; the next issue finishes it.
+    let r = rotate_killed_after(&home, 2, &[]);
+    assert!(r.code != 0 && r.code != 2, "not aborted: {}", r.stderr);
+    let mid = dir.path().join("mid.json");
+    issue_diploma(&home, "s2", "di-eddsa-jcs", &mid).ok();
+    assert_eq!(read_json(&mid)["proof"]["verificationMethod"], format!("{did}#key-2"));
+    assert!(!home.join("rotation.json").exists());
+    let doc = read_json(&home.join("did.json"));
+    let assertion: Vec<&str> = doc["assertionMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        assertion.iter().any(|a| a.ends_with("#key-1")) && assertion.iter().any(|a| a.ends_with("#key-2")),
+        "{doc:#}"
+    );
+    let key2 = doc["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|vm| vm["id"].as_str().unwrap().ends_with("#key-2"))
+        .unwrap()["publicKeyMultibase"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for file in [&before, &mid] {
+        let (code, report) = verify_json(&home, file);
+        assert_verified(code, &report);
+    }
+
+    // Key 2 is stolen.
+    let done = run(&home, &["rotate-key", "--compromised", "--json"]).ok().json();
+    assert_eq!(done["verificationMethod"], format!("{did}#key-3"));
+    let doc = read_json(&home.join("did.json"));
+    let text = doc.to_string();
+    assert!(!text.contains(&format!("{did}#key-2\"")), "key 2 still listed: {doc:#}");
+    assert!(
+        doc["service"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["type"] == "CompromisedKey" && s["serviceEndpoint"]["uri"] == key2.as_str()),
+        "{doc:#}"
+    );
+    let (code, report) = verify_json(&home, &mid);
+    assert_eq!((code, &report["verified"]), (1, &Value::Bool(false)), "{report:#}");
+    let after = dir.path().join("after.json");
+    issue_diploma(&home, "s3", "di-eddsa-jcs", &after).ok();
+    for file in [&before, &after] {
+        let (code, report) = verify_json(&home, file);
+        assert_verified(code, &report);
+    }
+    assert!(
+        status_list_signers(&home).iter().all(|s| *s == format!("{did}#key-3")),
+        "{:?}",
+        status_list_signers(&home)
+    );
+    let site = dir.path().join("site");
+    run(&home, &["publish", "--out-dir", s(&site)]).ok();
+    let published = read_json(&site.join(".well-known").join("did.json"));
+    assert_eq!(published, doc);
+}
+
+/// Two commands started after a killed rotation both find its journal;
+/// they finish it once between them (the rotation lock), not twice.
+#[test]
+fn regression_two_commands_finishing_one_rotation_do_it_once() {
+    let dir = tmp();
+    let home = dir.path().join("home");
+    init(&home, &[]);
+    let did = profile(&home)["did"].as_str().unwrap().to_owned();
+    let r = rotate_killed_after(&home, 1, &[]);
+    assert!(r.code != 0 && r.code != 2, "not aborted: {}", r.stderr);
+    let children: Vec<(PathBuf, Child)> = (0..2)
+        .map(|i| {
+            let out = dir.path().join(format!("c{i}.json"));
+            let child = command(&home)
+                .args([
+                    "issue",
+                    "diploma",
+                    "--student-id",
+                    &format!("c{i}"),
+                    "--name",
+                    "A",
+                    "--degree",
+                    "BSc",
+                    "--major",
+                    "CS",
+                    "--graduated",
+                    "2026-06-30",
+                    "-o",
+                    s(&out),
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (out, child)
+        })
+        .collect();
+    for (out, child) in children {
+        Run::from_output(&["issue", "(concurrent)"], child.wait_with_output().unwrap()).ok();
+        let (code, report) = verify_json(&home, &out);
+        assert_verified(code, &report);
+    }
+    assert_eq!(profile(&home)["key_generation"], 2);
+    let resolved = run(&home, &["resolve", &did, "--json"]).ok().json();
+    let methods = resolved["didDocument"]["assertionMethod"].as_array().unwrap();
+    // The controller's own key and the new signing key, once.
+    let keys: Vec<&Value> = resolved["didDocument"]["verificationMethod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|vm| vm["publicKeyMultibase"].is_string() || vm["publicKeyHex"].is_string())
+        .collect();
+    assert_eq!(
+        keys.len(),
+        1,
+        "the new key is listed {} times: {resolved:#}",
+        keys.len()
+    );
+    assert!(!methods.is_empty());
+}

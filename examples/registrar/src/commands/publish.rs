@@ -31,6 +31,16 @@ pub async fn run(inst: &Institution, out_dir: &Path, json: bool) -> Result<()> {
         // did:web:host[:path:segments] → /path/segments/did.json, or /.well-known/did.json.
         let msid = inst.profile.did.trim_start_matches("did:web:");
         let segments: Vec<&str> = msid.split(':').skip(1).collect();
+        // The segments become directories under `out_dir`: none may leave it.
+        if let Some(bad) = segments
+            .iter()
+            .find(|s| s.is_empty() || **s == "." || **s == ".." || s.contains(['/', '\\', '\0']))
+        {
+            return Err(CliError::Input(format!(
+                "{}: the path segment {bad:?} cannot be a directory name under --out-dir",
+                inst.profile.did
+            )));
+        }
         let path = if segments.is_empty() {
             out_dir.join(".well-known").join("did.json")
         } else {
