@@ -13,6 +13,11 @@ cd "$(dirname "$0")/.."
 scripts/test-tools.sh
 scripts/check-deps.sh
 cargo test --workspace --locked
+# The W3C conformance counts (JSON-LD toRdf and expand, RDFC-1.0 through both
+# canonicalizers): those suites ran above and fail on any regression; this
+# prints their lines (and fails if one is missing).
+cargo test -p xinlian-vc --locked --test w3c_to_rdf --test w3c_rdf_canon -- --nocapture 2>/dev/null |
+    grep -E '^(toRdf|expand|rdfc \()'
 # vc-js checks registrar diplomas, and signs Open Badges for the registrar to
 # verify; it runs the debug registrar binary.
 cargo build -p registrar --locked

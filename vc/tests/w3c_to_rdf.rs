@@ -7,9 +7,13 @@
 //! with the strict expansion the cryptosuites use: it may refuse a document
 //! (an undefined term), but whatever it accepts gives the same dataset.
 //!
-//! Prints `toRdf: N passed, M failed, K not applicable` and fails on any
-//! regression: a test that fails without being listed in [`EXPECTED_FAILURES`],
-//! and a listed test that now passes (the list is kept exact).
+//! The `expand` suite (`expand-manifest.jsonld`) runs the same way, its
+//! expected expanded documents compared as the RDF they convert to.
+//!
+//! Prints `toRdf: N passed, M failed, K not applicable` (and `expand: …`)
+//! and fails on any regression: a test that fails without being listed in
+//! [`EXPECTED_FAILURES`] (or [`EXPAND_EXPECTED_FAILURES`]), and a listed
+//! test that now passes (the lists are kept exact).
 #![cfg(feature = "jsonld")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -46,6 +50,25 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
          list item dropped; the json-ld crate refuses the context (an error, in both strict and standard \
          expansion; the crate's own runner skips it, citing w3c/json-ld-api#533). A verifier refuses such a \
          credential instead of hashing it differently",
+    ),
+];
+
+/// [`NOT_APPLICABLE`] for the `expand` suite.
+const EXPAND_NOT_APPLICABLE: &[(&str, &str)] = &[];
+
+/// [`EXPECTED_FAILURES`] for the `expand` suite.
+const EXPAND_EXPECTED_FAILURES: &[(&str, &str)] = &[
+    (
+        "#t0122",
+        "the same case as toRdf #te122 (an @id shaped like a keyword, w3c/json-ld-api#480); here the \
+         expected output itself (`\"@id\": null`) is refused by the json-ld crate",
+    ),
+    (
+        "#t0131",
+        "a @reverse term with a property-valued index (`\"@container\": \"@index\", \"@index\": \"predicate\"`): \
+         the json-ld crate drops the index property (here `rdf:predicate rdf:type`), so it would be left \
+         unsigned. No context Xinlian bundles or knows of combines @reverse with a property-valued index; \
+         open upstream bug (vendor/README.md)",
     ),
 ];
 
@@ -113,8 +136,21 @@ fn suite_loader(root: &Path, folder: &str) -> ContextLoader {
     loader
 }
 
+/// The two suites run here.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `toRdf`: the expected output is N-Quads.
+    ToRdf,
+    /// `expand`: the expected output is the expanded document, compared as
+    /// the RDF it converts to (through the same conversion). What RDF does
+    /// not show (an `@index`, a node without properties) is not compared;
+    /// what it shows (every IRI, literal, datatype, language, list and graph)
+    /// is.
+    Expand,
+}
+
 /// Runs one manifest entry.
-fn run(root: &Path, test: &Value, loader: &ContextLoader) -> Outcome {
+fn run(root: &Path, test: &Value, loader: &ContextLoader, kind: Kind) -> Outcome {
     let empty = serde_json::Map::new();
     let option = test.get("option").and_then(Value::as_object).unwrap_or(&empty);
     if let Some(reason) = not_applicable_by_option(option) {
@@ -134,9 +170,8 @@ fn run(root: &Path, test: &Value, loader: &ContextLoader) -> Outcome {
         .collect();
     let input: Value = match serde_json::from_str(&w3c::read(&root.join(input_path))) {
         Ok(v) => v,
-        Err(e) if types.contains(&"jld:NegativeEvaluationTest") => {
-            return Outcome::Passed.or_note(format!("input is not JSON: {e}"));
-        }
+        // A negative test may hold JSON the processor must refuse.
+        Err(_) if types.contains(&"jld:NegativeEvaluationTest") => return Outcome::Passed,
         Err(e) => return Outcome::Failed(format!("input is not JSON: {e}")),
     };
     let convert = |expansion| {
@@ -172,7 +207,16 @@ fn run(root: &Path, test: &Value, loader: &ContextLoader) -> Outcome {
         // jld:PositiveSyntaxTest: the document converts without error.
         return Outcome::Passed;
     };
-    let expected = w3c::read(&root.join(expect));
+    let mut expected = w3c::read(&root.join(expect));
+    if kind == Kind::Expand {
+        let expanded: Value = serde_json::from_str(&expected).unwrap_or_else(|e| panic!("{expect}: {e}"));
+        // Already expanded: IRIs left relative there (under `"@base": null`)
+        // stay relative, and so are not RDF.
+        expected = match to_rdf(&expanded, None, Expansion::Standard, loader) {
+            Ok(nquads) => nquads,
+            Err(e) => return Outcome::Failed(format!("the expected expanded document does not convert: {e}")),
+        };
+    }
     let ours_set = match w3c::dataset(&ours) {
         Ok(d) => d,
         Err(e) => return Outcome::Failed(format!("our N-Quads do not parse ({e}):\n{ours}")),
@@ -185,12 +229,6 @@ fn run(root: &Path, test: &Value, loader: &ContextLoader) -> Outcome {
     }
 }
 
-impl Outcome {
-    fn or_note(self, _note: String) -> Outcome {
-        self
-    }
-}
-
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()
@@ -199,14 +237,23 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "(no message)".into())
 }
 
-#[test]
-fn w3c_to_rdf_suite() {
+/// One suite: its manifest, its folder, and its lists.
+struct Suite {
+    name: &'static str,
+    kind: Kind,
+    manifest: &'static str,
+    folder: &'static str,
+    not_applicable: &'static [(&'static str, &'static str)],
+    expected_failures: &'static [(&'static str, &'static str)],
+}
+
+fn run_suite(suite: &Suite) {
     let root = w3c::vectors().join("w3c-json-ld-api-tests");
-    let manifest: Value = serde_json::from_str(&w3c::read(&root.join("toRdf-manifest.jsonld"))).unwrap();
+    let manifest: Value = serde_json::from_str(&w3c::read(&root.join(suite.manifest))).unwrap();
     assert_eq!(manifest["baseIri"], SUITE_BASE);
-    let loader = suite_loader(&root, "toRdf");
-    let not_applicable: BTreeMap<&str, &str> = NOT_APPLICABLE.iter().copied().collect();
-    let expected_failures: BTreeMap<&str, &str> = EXPECTED_FAILURES.iter().copied().collect();
+    let loader = suite_loader(&root, suite.folder);
+    let not_applicable: BTreeMap<&str, &str> = suite.not_applicable.iter().copied().collect();
+    let expected_failures: BTreeMap<&str, &str> = suite.expected_failures.iter().copied().collect();
 
     let (mut passed, mut failed, mut na) = (0, 0, 0);
     let mut regressions = Vec::new();
@@ -217,14 +264,14 @@ fn w3c_to_rdf_suite() {
         seen.push(id);
         let outcome = match not_applicable.get(id) {
             Some(reason) => Outcome::NotApplicable(reason),
-            None => run(&root, test, &loader),
+            None => run(&root, test, &loader, suite.kind),
         };
         match (outcome, expected_failures.contains_key(id)) {
             (Outcome::NotApplicable(_), _) => na += 1,
             (Outcome::Passed, false) => passed += 1,
             (Outcome::Passed, true) => {
                 passed += 1;
-                regressions.push(format!("{id} passes now: take it out of EXPECTED_FAILURES"));
+                regressions.push(format!("{id} passes now: take it out of the expected failures"));
             }
             (Outcome::Failed(_), true) => failed += 1,
             (Outcome::Failed(why), false) => {
@@ -236,7 +283,7 @@ fn w3c_to_rdf_suite() {
     for id in not_applicable.keys().chain(expected_failures.keys()) {
         assert!(seen.contains(id), "{id} is listed but not in the manifest");
     }
-    println!("toRdf: {passed} passed, {failed} failed, {na} not applicable");
+    println!("{}: {passed} passed, {failed} failed, {na} not applicable", suite.name);
     assert!(
         regressions.is_empty(),
         "{} unexpected outcomes:\n{}",
@@ -244,4 +291,28 @@ fn w3c_to_rdf_suite() {
         regressions.join("\n\n")
     );
     assert_eq!(passed + failed + na, tests.len());
+}
+
+#[test]
+fn w3c_to_rdf_suite() {
+    run_suite(&Suite {
+        name: "toRdf",
+        kind: Kind::ToRdf,
+        manifest: "toRdf-manifest.jsonld",
+        folder: "toRdf",
+        not_applicable: NOT_APPLICABLE,
+        expected_failures: EXPECTED_FAILURES,
+    });
+}
+
+#[test]
+fn w3c_expand_suite_compared_as_rdf() {
+    run_suite(&Suite {
+        name: "expand",
+        kind: Kind::Expand,
+        manifest: "expand-manifest.jsonld",
+        folder: "expand",
+        not_applicable: EXPAND_NOT_APPLICABLE,
+        expected_failures: EXPAND_EXPECTED_FAILURES,
+    });
 }

@@ -137,21 +137,23 @@ fn canonicalize_here(
         document,
     };
     let quads = super::to_rdf::quads(run_to_completion(expand(input, loader))??);
-    Ok(canonical_nquads(quads, hash))
+    canonical_nquads(quads, hash)
 }
 
 /// RDFC-1.0 of `quads` with `hash`: `ssi-rdf` for SHA-256, Oxigraph's
 /// labels for SHA-384 (`ssi-rdf` implements SHA-256 only), written as
-/// canonical N-Quads.
-pub(super) fn canonical_nquads(quads: Vec<ssi_rdf::LexicalQuad>, hash: RdfcHash) -> String {
-    match hash {
+/// canonical N-Quads. A dataset whose blank nodes would need more RDFC-1.0
+/// work than `rdfc_budget` allows (a poison graph) is an [`Error::JsonLd`].
+pub(super) fn canonical_nquads(quads: Vec<ssi_rdf::LexicalQuad>, hash: RdfcHash) -> Result<String> {
+    super::rdfc_budget::check(&quads)?;
+    Ok(match hash {
         RdfcHash::Sha256 => {
             let canonical: Vec<ssi_rdf::LexicalQuad> =
                 ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref())).collect();
             super::nquads::document(&canonical)
         }
         RdfcHash::Sha384 => super::rdfc_sha384::canonical_nquads(quads, RdfcHash::Sha384),
-    }
+    })
 }
 
 /// What [`expand`] expands: the top-level `@context` (processed through the

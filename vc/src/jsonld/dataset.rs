@@ -18,9 +18,10 @@ use crate::error::{Error, Result};
 /// # Errors
 ///
 /// [`Error::JsonLd`] when a term of the dataset is not one `ssi-rdf` can
-/// hold (an IRI it does not accept, a malformed language tag).
+/// hold (an IRI it does not accept, a malformed language tag), or when its
+/// blank nodes would need too much RDFC-1.0 work (a poison graph).
 pub fn canonicalize_dataset(dataset: &Dataset, hash: RdfcHash) -> Result<String> {
-    Ok(canonical_nquads(lexical_quads(dataset)?, hash))
+    canonical_nquads(lexical_quads(dataset)?, hash)
 }
 
 /// [`canonicalize_dataset`] with Oxigraph's RDFC-1.0 whatever the hash, so
@@ -28,7 +29,9 @@ pub fn canonicalize_dataset(dataset: &Dataset, hash: RdfcHash) -> Result<String>
 /// of the W3C suite too.
 #[doc(hidden)]
 pub fn canonicalize_dataset_with_oxrdf(dataset: &Dataset, hash: RdfcHash) -> Result<String> {
-    Ok(super::rdfc_sha384::canonical_nquads(lexical_quads(dataset)?, hash))
+    let quads = lexical_quads(dataset)?;
+    super::rdfc_budget::check(&quads)?;
+    Ok(super::rdfc_sha384::canonical_nquads(quads, hash))
 }
 
 fn lexical_quads(dataset: &Dataset) -> Result<Vec<LexicalQuad>> {

@@ -41,6 +41,7 @@ mod canonicalize;
 mod dataset;
 mod loader;
 mod nquads;
+mod rdfc_budget;
 mod rdfc_sha384;
 mod to_rdf;
 

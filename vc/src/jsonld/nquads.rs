@@ -23,7 +23,7 @@ pub(super) fn document<'a>(quads: impl IntoIterator<Item = &'a LexicalQuad>) -> 
 }
 
 /// One quad as a canonical N-Quads line, ending in `\n`.
-fn statement(quad: &LexicalQuad) -> String {
+pub(super) fn statement(quad: &LexicalQuad) -> String {
     let Quad(s, p, o, g) = quad;
     let mut line = String::with_capacity(128);
     id(&mut line, s);
