@@ -97,6 +97,7 @@ pub async fn run(json: bool) -> Result<()> {
         trust_authority: None,
         challenge: None,
         domain: None,
+        allow_local_http_status: false,
         json: false,
     };
     let report = verify_text(&home, &text, &verify_args).await?;
