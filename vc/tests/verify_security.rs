@@ -18,7 +18,7 @@ use xinlian_did_core::{
     Did, DidUrl, Document, DocumentMetadata, KeyType, Relationship, Resolution, ResolutionOptions, Resolver, SecretKey,
     Service, StatelessResolver, VerificationMethod,
 };
-use xinlian_vc::jose::{JwtIssueOptions, enveloped_credential, issue_vc_jwt};
+use xinlian_vc::jose::{JwtIssueOptions, enveloped_credential, issue_vc_jwt, issue_vp_jwt};
 use xinlian_vc::proof::{COMPROMISED_KEY_SERVICE, ProofOptions};
 use xinlian_vc::sd_jwt::SdJwtVcBuilder;
 use xinlian_vc::status::{
@@ -620,12 +620,38 @@ fn regression_enveloped_credential_outer_fields_are_never_reported_as_verified()
             .any(|o| o.outcome == Outcome::Passed && o.detail.starts_with("envelopedCredential[0]")),
         "{report:#?}"
     );
-    let report = verify(&presentation(dressed), &policy());
+    let report = verify(&presentation(dressed.clone()), &policy());
     assert!(!report.verified(), "{report:#?}");
     assert!(
         report
             .outcomes(Check::Structure)
             .any(|o| o.outcome == Outcome::Failed && o.detail.starts_with("envelopedCredential[0]")),
+        "{report:#?}"
+    );
+
+    // And in a vp+jwt: the holder signs the envelope's surroundings, the
+    // issuer does not; a dressed-up envelope fails the presentation.
+    let vp_jwt = |credential: Value| {
+        let vp = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": holder.did(),
+            "verifiableCredential": [credential],
+        });
+        let options = JwtIssueOptions {
+            issued_at: Some(1_767_000_000),
+            ..Default::default()
+        };
+        pollster::block_on(issue_vp_jwt(vp.as_object().unwrap(), &holder, &options)).unwrap()
+    };
+    let report = verify(&vp_jwt(enveloped_credential(&token)), &policy());
+    assert!(report.verified(), "{report:#?}");
+    let report = verify(&vp_jwt(dressed), &policy());
+    assert!(!report.verified(), "{report:#?}");
+    assert!(
+        report
+            .outcomes(Check::Proof)
+            .any(|o| o.outcome == Outcome::Failed && o.detail.contains("beside the enveloped credential")),
         "{report:#?}"
     );
 }

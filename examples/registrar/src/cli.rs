@@ -363,6 +363,11 @@ pub struct VerifyArgs {
     /// Expected presentation domain.
     #[arg(long)]
     pub domain: Option<String>,
+    /// Also fetch status lists over plain http:// and from loopback addresses
+    /// (127.0.0.1, localhost). For tests and local development only: without
+    /// it, status lists are fetched over https from public addresses only.
+    #[arg(long)]
+    pub allow_local_http_status: bool,
     /// Print the verification report as JSON.
     #[arg(long)]
     pub json: bool,

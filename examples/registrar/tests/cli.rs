@@ -163,6 +163,14 @@ fn verify_json(home: &Path, file: &Path) -> (i32, Value) {
     (r.code, report)
 }
 
+/// `verify --json --allow-local-http-status` (status lists served by a
+/// `registrar serve` on 127.0.0.1 over plain http): exit status and the report.
+fn verify_json_local(home: &Path, file: &Path) -> (i32, Value) {
+    let r = run(home, &["verify", "--json", "--allow-local-http-status", s(file)]);
+    let report = r.json();
+    (r.code, report)
+}
+
 /// The outcomes of one check in a `verify --json` report.
 fn outcomes<'a>(report: &'a Value, check: &str) -> Vec<&'a Value> {
     report["checks"]
@@ -702,17 +710,55 @@ fn verify_works_with_a_missing_or_empty_home_and_serve_answers() {
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     for verifier_home in [dir.path().join("missing"), empty] {
-        let (code, report) = verify_json(&verifier_home, &good);
+        let (code, report) = verify_json_local(&verifier_home, &good);
         assert_verified(code, &report);
-        let (code, report) = verify_json(&verifier_home, &revoked);
+        let (code, report) = verify_json_local(&verifier_home, &revoked);
         assert_failed_check(code, &report, "status", Some("revoked"));
     }
     assert!(!dir.path().join("missing").exists(), "verify created the home");
+
+    // Without the opt-in, the SSRF guard refuses the plain-http loopback URL.
+    let (code, report) = verify_json(&dir.path().join("missing"), &good);
+    assert_failed_check(code, &report, "status", Some("refused"));
     drop(server);
 
     // With the server gone, status cannot be checked: not verified.
-    let (code, report) = verify_json(&dir.path().join("missing"), &good);
+    let (code, report) = verify_json_local(&dir.path().join("missing"), &good);
     assert_failed_check(code, &report, "status", None);
+}
+
+/// Issue 11 item 1, as reported: university A revokes a diploma; institution
+/// B's own validly signed lists served at A's status URL must not make it
+/// verify again.
+#[test]
+fn regression_status_list_signed_by_another_issuer_does_not_unrevoke() {
+    let dir = tmp();
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    init(&a, &["--method", "key", "--public-url", &url]);
+    init(&b, &["--method", "key", "--public-url", &url]);
+    let revoked = dir.path().join("revoked.json");
+    issue_diploma(&a, "s1", "di-eddsa-jcs", &revoked).ok();
+    run(&a, &["revoke", s(&revoked)]).ok();
+    // B has lists of its own (nothing revoked) at the same paths.
+    issue_diploma(&b, "s1", "di-eddsa-jcs", &dir.path().join("b.json")).ok();
+
+    let verifier_home = dir.path().join("verifier");
+    {
+        let _a_serves = Server::start(&a, port);
+        let (code, report) = verify_json_local(&verifier_home, &revoked);
+        assert_failed_check(code, &report, "status", Some("revoked"));
+    }
+    let _b_serves = Server::start(&b, port);
+    let (code, report) = verify_json_local(&verifier_home, &revoked);
+    assert_failed_check(code, &report, "status", Some("not by the credential's issuer"));
+    let status = outcomes(&report, "status");
+    assert_eq!(
+        status[0]["code"], "urn:xinlian:problem:STATUS_LIST_ISSUER_MISMATCH",
+        "{report:#}"
+    );
 }
 
 // ---------------------------------------------------------------- tampering, garbage

@@ -78,6 +78,11 @@ struct VerifyArgs {
     /// Do not check status.
     #[arg(long)]
     no_status: bool,
+    /// Also fetch status lists over plain http:// and from loopback addresses
+    /// (127.0.0.1, localhost). For tests and local development only: without
+    /// it, status lists are fetched over https from public addresses only.
+    #[arg(long)]
+    allow_local_http_status: bool,
     /// Accept a credential without proof that the presenter is its subject.
     #[arg(long)]
     no_holder_binding: bool,
@@ -227,7 +232,8 @@ async fn verify(resolver_args: &ResolverArgs, args: &VerifyArgs) -> Result<bool>
     let now = OffsetDateTime::now_utc();
     let mut policy = Policy::new().limits(limits);
     if !args.no_status {
-        policy = policy.status_fetcher(Arc::new(status::StatusFetcher::new(args.status_dir.clone())?));
+        let fetcher = status::StatusFetcher::new(args.status_dir.clone(), args.allow_local_http_status)?;
+        policy = policy.status_fetcher(Arc::new(fetcher));
     }
     if let Some(c) = &args.challenge {
         policy = policy.challenge(c);

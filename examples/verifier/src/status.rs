@@ -1,11 +1,13 @@
 //! Status lists: read from a directory of published files (`--status-dir`,
 //! the layout `registrar publish` writes) when one is there, else fetched
-//! over HTTP from the URL the credential names.
+//! from the URL the credential names through the resolver's SSRF-guarded
+//! fetch (HTTPS and public addresses only, unless the local opt-in).
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::Instant;
 
 use async_trait::async_trait;
+use xinlian_resolver::web::{FetchOptions, GuardedFetch};
 use xinlian_vc::Credential;
 use xinlian_vc::status::StatusListFetcher;
 
@@ -17,7 +19,7 @@ const MAX_BYTES: usize = 4 << 20;
 /// Fetches status list credentials from a directory, then over HTTP.
 pub struct StatusFetcher {
     dir: Option<PathBuf>,
-    http: reqwest::Client,
+    http: GuardedFetch,
 }
 
 fn fetch_error(url: &str, reason: impl Into<String>) -> xinlian_vc::Error {
@@ -28,12 +30,17 @@ fn fetch_error(url: &str, reason: impl Into<String>) -> xinlian_vc::Error {
 }
 
 impl StatusFetcher {
-    /// A fetcher that looks in `dir` first (if given).
-    pub fn new(dir: Option<PathBuf>) -> Result<StatusFetcher> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| VerifierError::Input(format!("HTTP client: {e}")))?;
+    /// A fetcher that looks in `dir` first (if given). `allow_local_http`
+    /// also fetches over plain HTTP and from loopback addresses (tests and
+    /// local development only).
+    pub fn new(dir: Option<PathBuf>, allow_local_http: bool) -> Result<StatusFetcher> {
+        let http = GuardedFetch::new(FetchOptions {
+            allow_http: allow_local_http,
+            allow_loopback: allow_local_http,
+            max_bytes: MAX_BYTES,
+            ..FetchOptions::default()
+        })
+        .map_err(|e| VerifierError::Input(format!("HTTP client: {e}")))?;
         Ok(StatusFetcher { dir, http })
     }
 
@@ -55,29 +62,22 @@ impl StatusFetcher {
 
 #[async_trait]
 impl StatusListFetcher for StatusFetcher {
-    async fn fetch(&self, url: &str) -> xinlian_vc::Result<Credential> {
+    async fn fetch(&self, url: &str, deadline: Instant) -> xinlian_vc::Result<Credential> {
         if let Some(file) = self.local_file(url) {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| fetch_error(url, format!("{}: {e}", file.display())))?;
             return Credential::from_json(&text);
         }
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(fetch_error(url, "not an http(s) URL and not in --status-dir"));
-        }
-        let response = self
+        let fetched = self
             .http
-            .get(url)
-            .send()
+            .get(
+                url,
+                "application/vc+ld+json, application/vc, application/json",
+                Some(deadline),
+            )
             .await
             .map_err(|e| fetch_error(url, e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(fetch_error(url, format!("HTTP {}", response.status())));
-        }
-        let body = response.bytes().await.map_err(|e| fetch_error(url, e.to_string()))?;
-        if body.len() > MAX_BYTES {
-            return Err(fetch_error(url, "status list credential larger than 4 MiB"));
-        }
-        let text = std::str::from_utf8(&body).map_err(|_| fetch_error(url, "the body is not UTF-8"))?;
+        let text = std::str::from_utf8(&fetched.body).map_err(|_| fetch_error(url, "the body is not UTF-8"))?;
         Credential::from_json(text)
     }
 }
@@ -93,7 +93,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("status/1")).unwrap();
         std::fs::write(dir.path().join("status/1/revocation"), "{}").unwrap();
-        let fetcher = StatusFetcher::new(Some(dir.path().to_path_buf())).unwrap();
+        let fetcher = StatusFetcher::new(Some(dir.path().to_path_buf()), false).unwrap();
         assert_eq!(
             fetcher.local_file("http://127.0.0.1:8787/status/1/revocation"),
             Some(dir.path().join("status/1/revocation"))
@@ -108,7 +108,7 @@ mod tests {
             None
         );
         assert_eq!(
-            StatusFetcher::new(None)
+            StatusFetcher::new(None, false)
                 .unwrap()
                 .local_file("https://u.example/status/1/revocation"),
             None

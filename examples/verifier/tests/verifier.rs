@@ -484,3 +484,91 @@ fn regression_verify_refuses_a_50_mb_file_by_size() {
     assert_eq!(code(&out), 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("larger than the limit of 10 bytes"));
 }
+
+/// A one-file HTTP server on 127.0.0.1 (plain std sockets): answers every
+/// request with `body`; counts the connections it accepted.
+fn serve_status_list(body: String) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&hits);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    (port, hits)
+}
+
+/// Issue 11 item 3: status lists go through the SSRF-guarded fetch; a
+/// plain-http loopback URL is refused (and never connected to) unless the
+/// verifier opts in with `--allow-local-http-status`.
+#[test]
+fn regression_status_lists_on_loopback_http_are_fetched_only_with_the_opt_in() {
+    use std::sync::atomic::Ordering;
+    let dir = tempfile::tempdir().unwrap();
+    let university = signer();
+    let mut list = BitstringStatusList::new(131_072).unwrap();
+    list.set(STATUS_INDEX, false).unwrap();
+    let make_list = |url: &str| {
+        let unsigned = status_list_credential(
+            url,
+            university.did(),
+            StatusPurpose::Revocation,
+            &list,
+            OffsetDateTime::now_utc() - Duration::days(1),
+        )
+        .unwrap();
+        let signed = pollster::block_on(add_proof(unsigned.as_object(), &ProofOptions::new(), &university)).unwrap();
+        serde_json::to_string(&signed).unwrap()
+    };
+    // The list's own id does not have to match the URL; its issuer must.
+    let (port, hits) = serve_status_list(make_list("http://127.0.0.1/status/1/revocation"));
+    let url = format!("http://127.0.0.1:{port}/status/1/revocation");
+    let diploma = Diploma::builder()
+        .student(signer().did(), "Li Wei")
+        .degree(DegreeType::Bachelor, "Bachelor of Science")
+        .issuer(university.did(), "Example University")
+        .valid_from(OffsetDateTime::now_utc() - Duration::days(1))
+        .status(StatusListEntry::new(
+            StatusPurpose::Revocation,
+            STATUS_INDEX,
+            url.as_str(),
+        ))
+        .build()
+        .unwrap();
+    let signed = pollster::block_on(add_proof(diploma.as_object(), &ProofOptions::new(), &university)).unwrap();
+    let file = dir.path().join("diploma.json");
+    std::fs::write(&file, serde_json::to_string(&signed).unwrap()).unwrap();
+    let path = file.to_str().unwrap();
+
+    let out = verifier(&["verify", path, "--no-holder-binding", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let report = report(&out);
+    let refused = report["checks"].as_array().unwrap().iter().any(|c| {
+        c["check"] == "status" && c["outcome"] == "failed" && c["detail"].as_str().unwrap().contains("refused")
+    });
+    assert!(refused, "{report:#}");
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "the guard connected to loopback");
+
+    let out = verifier(&[
+        "verify",
+        path,
+        "--no-holder-binding",
+        "--allow-local-http-status",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}

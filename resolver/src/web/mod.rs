@@ -1,9 +1,11 @@
 //! The did:web method: DID documents served over HTTPS from the domain the
-//! DID names.
+//! DID names; and [`GuardedFetch`], the one SSRF-guarded HTTP GET that
+//! did:web and every other outbound fetch (status lists, schemas) use.
 //!
-//! [`WebResolver`] turns the DID into a URL ([`document_url`]), fetches it with
-//! a time limit, a size limit and a bounded number of redirects, and checks
-//! that the document's `id` is the DID.
+//! [`WebResolver`] turns the DID into a URL ([`document_url`]), fetches it
+//! through a [`GuardedFetch`] (a time limit, a streaming size limit and a
+//! bounded number of redirects), and checks that the document's `id` is the
+//! DID.
 //!
 //! A DID is attacker-chosen input, so the resolver guards against server-side
 //! request forgery: every address a request connects to, initial or after a

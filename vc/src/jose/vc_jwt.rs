@@ -337,6 +337,17 @@ pub async fn verify_vp_jwt(
         if !is_enveloped {
             continue;
         }
+        // Nothing beside the envelope is signed by the credential's issuer:
+        // refuse it rather than let it pass for the credential's content.
+        if let Some(extra) = entry
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "@context" | "id" | "type")))
+        {
+            return Err(jwt_err(format!(
+                "/verifiableCredential/{i} has {extra:?} beside the enveloped credential; \
+                 an EnvelopedVerifiableCredential may only have @context, id and type"
+            )));
+        }
         let inner = id.strip_prefix(ENVELOPED_VC_JWT_PREFIX).ok_or_else(|| {
             jwt_err(format!(
                 "/verifiableCredential/{i}/id is not a data:application/vc+jwt URL"

@@ -102,6 +102,7 @@ pub async fn run(json: bool) -> Result<()> {
         trust_authority: None,
         challenge: None,
         domain: None,
+        allow_local_http_status: false,
         json: false,
         input: Default::default(),
     };

@@ -2,10 +2,12 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use async_trait::async_trait;
 use base64::Engine as _;
 use serde_json::Value;
+use xinlian_resolver::web::{FetchOptions, GuardedFetch};
 use xinlian_vc::status::StatusListFetcher;
 use xinlian_vc::verify::{Policy, VerificationReport, verify_any};
 use xinlian_vc::{Credential, Limits, trust::TrustList};
@@ -16,16 +18,23 @@ use crate::home::Home;
 use crate::institution::resolver_for;
 use crate::store::Store;
 
+/// The largest status list credential fetched.
+const MAX_STATUS_LIST_BYTES: usize = 4 << 20;
+
 /// Status lists: this home's own (when the URL is under its public URL),
-/// else fetched over HTTP(S).
+/// else fetched through the resolver's SSRF-guarded fetch (HTTPS and public
+/// addresses only, unless `allow_local_http`; 4 MiB; the verification's
+/// deadline).
 pub struct HomeFetcher {
     local: Option<(String, Mutex<Store>)>,
-    http: reqwest::Client,
+    http: GuardedFetch,
 }
 
 impl HomeFetcher {
-    /// A fetcher for `home` (which may be empty).
-    pub fn new(home: &Home) -> Result<HomeFetcher> {
+    /// A fetcher for `home` (which may be empty). `allow_local_http` also
+    /// fetches over plain HTTP and from loopback addresses (tests and local
+    /// development only).
+    pub fn new(home: &Home, allow_local_http: bool) -> Result<HomeFetcher> {
         let local = match home.profile() {
             Ok(profile) if home.db_path().is_file() => Some((
                 format!("{}/status/", profile.public_url),
@@ -33,10 +42,13 @@ impl HomeFetcher {
             )),
             _ => None,
         };
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| CliError::Input(format!("HTTP client: {e}")))?;
+        let http = GuardedFetch::new(FetchOptions {
+            allow_http: allow_local_http,
+            allow_loopback: allow_local_http,
+            max_bytes: MAX_STATUS_LIST_BYTES,
+            ..FetchOptions::default()
+        })
+        .map_err(|e| CliError::Input(format!("HTTP client: {e}")))?;
         Ok(HomeFetcher { local, http })
     }
 }
@@ -50,7 +62,7 @@ fn fetch_error(url: &str, reason: impl Into<String>) -> xinlian_vc::Error {
 
 #[async_trait]
 impl StatusListFetcher for HomeFetcher {
-    async fn fetch(&self, url: &str) -> xinlian_vc::Result<Credential> {
+    async fn fetch(&self, url: &str, deadline: Instant) -> xinlian_vc::Result<Credential> {
         if let Some((prefix, store)) = &self.local
             && let Some(rest) = url.strip_prefix(prefix.as_str())
         {
@@ -66,21 +78,16 @@ impl StatusListFetcher for HomeFetcher {
                 .ok_or_else(|| fetch_error(url, "no such status list in this registrar"))?;
             return Credential::from_json(&text);
         }
-        const MAX: usize = 4 << 20;
-        let response = self
+        let fetched = self
             .http
-            .get(url)
-            .send()
+            .get(
+                url,
+                "application/vc+ld+json, application/vc, application/json",
+                Some(deadline),
+            )
             .await
             .map_err(|e| fetch_error(url, e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(fetch_error(url, format!("HTTP {}", response.status())));
-        }
-        let body = response.bytes().await.map_err(|e| fetch_error(url, e.to_string()))?;
-        if body.len() > MAX {
-            return Err(fetch_error(url, "status list credential larger than 4 MiB"));
-        }
-        let text = std::str::from_utf8(&body).map_err(|_| fetch_error(url, "not UTF-8"))?;
+        let text = std::str::from_utf8(&fetched.body).map_err(|_| fetch_error(url, "not UTF-8"))?;
         Credential::from_json(text)
     }
 }
@@ -101,7 +108,8 @@ pub fn jwt_credential_id(compact: &str) -> Option<String> {
 /// Verifies `input` with the home's resolver and status lists.
 pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<VerificationReport> {
     let resolver = resolver_for(home).await?;
-    let mut policy = Policy::new().status_fetcher(Arc::new(HomeFetcher::new(home)?));
+    let fetcher = HomeFetcher::new(home, args.allow_local_http_status)?;
+    let mut policy = Policy::new().status_fetcher(Arc::new(fetcher));
     if let Some(c) = &args.challenge {
         policy = policy.challenge(c);
     }
