@@ -10,7 +10,7 @@ use super::codes;
 use super::policy::Policy;
 use super::report::{Check, CheckOutcome, VerificationReport};
 use crate::credential::Credential;
-use crate::proof::{ProofExpectations, ProofOutcome, did_of, format_date_time, verify_proofs};
+use crate::proof::{ProofOutcome, did_of, format_date_time, verify_proofs};
 use crate::status::{StatusList, StatusPurpose, status_list_entries};
 use crate::trust::find_accreditation;
 
@@ -58,11 +58,7 @@ pub(crate) async fn check_credential_into(
     ));
 
     // Proofs and key authorization.
-    let expected = ProofExpectations {
-        now: Some(now),
-        clock_skew: policy.clock_skew,
-        ..ProofExpectations::new(Relationship::AssertionMethod)
-    };
+    let expected = policy.proof_expectations(Relationship::AssertionMethod, now);
     let outcomes = verify_proofs(credential.as_object(), resolver, &expected).await;
     for outcome in proof_outcomes(&outcomes, credential.issuer_id(), "issuer") {
         add(outcome);
@@ -295,11 +291,7 @@ async fn load_status_list(
         .fetch(url)
         .await
         .map_err(|e| fail(codes::STATUS_RETRIEVAL_ERROR, format!("status list {url}: {e}")))?;
-    let expected = ProofExpectations {
-        now: Some(now),
-        clock_skew: policy.clock_skew,
-        ..ProofExpectations::new(Relationship::AssertionMethod)
-    };
+    let expected = policy.proof_expectations(Relationship::AssertionMethod, now);
     let outcomes = verify_proofs(list_credential.as_object(), resolver, &expected).await;
     if outcomes.is_empty() {
         return Err(fail(

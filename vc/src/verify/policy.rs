@@ -86,6 +86,10 @@ pub struct Policy {
     pub domain: Option<String>,
     /// Require that the presentation's holder is every credential subject.
     pub require_holder_binding: bool,
+    /// JSON-LD contexts beyond the bundled ones (for RDF-canonicalized
+    /// proofs); `None` is the bundled contexts only.
+    #[cfg(feature = "jsonld")]
+    pub context_loader: Option<crate::jsonld::ContextLoader>,
 }
 
 impl Default for Policy {
@@ -100,6 +104,8 @@ impl Default for Policy {
             challenge: None,
             domain: None,
             require_holder_binding: false,
+            #[cfg(feature = "jsonld")]
+            context_loader: None,
         }
     }
 }
@@ -116,7 +122,7 @@ impl fmt::Debug for Policy {
             .field("challenge", &self.challenge)
             .field("domain", &self.domain)
             .field("require_holder_binding", &self.require_holder_binding)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -178,6 +184,29 @@ impl Policy {
     pub fn require_holder_binding(mut self) -> Self {
         self.require_holder_binding = true;
         self
+    }
+
+    /// Expands JSON-LD with `loader` (the bundled contexts plus those added
+    /// with [`ContextLoader::with`](crate::jsonld::ContextLoader::with)).
+    #[cfg(feature = "jsonld")]
+    pub fn context_loader(mut self, loader: crate::jsonld::ContextLoader) -> Self {
+        self.context_loader = Some(loader);
+        self
+    }
+
+    /// The proof expectations for `purpose` under this policy at `now`.
+    pub(crate) fn proof_expectations(
+        &self,
+        purpose: xinlian_did_core::Relationship,
+        now: OffsetDateTime,
+    ) -> crate::proof::ProofExpectations {
+        crate::proof::ProofExpectations {
+            now: Some(now),
+            clock_skew: self.clock_skew,
+            #[cfg(feature = "jsonld")]
+            context_loader: self.context_loader.clone(),
+            ..crate::proof::ProofExpectations::new(purpose)
+        }
     }
 
     /// The time checks run against.

@@ -72,6 +72,7 @@ pub async fn run(json: bool) -> Result<()> {
         graduated: "2026-06-30".into(),
         honors: Some("magna cum laude".into()),
         subject_did: Some(graduate_did.to_string()),
+        identity: Default::default(),
         format: FormatArg::DiEddsaJcs,
         output: None,
     };
@@ -97,6 +98,7 @@ pub async fn run(json: bool) -> Result<()> {
         trust_authority: None,
         challenge: None,
         domain: None,
+        contexts: Vec::new(),
         json: false,
     };
     let report = verify_text(&home, &text, &verify_args).await?;
