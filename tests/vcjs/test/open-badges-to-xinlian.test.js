@@ -32,6 +32,10 @@ const CASES = [
     },
   },
   {
+    name: 'the Open Badges extensions context after 3.0.3',
+    options: {extensions: true},
+  },
+  {
     name: 'credits (creditsAvailable, creditsEarned)',
     options: {credits: true},
   },
