@@ -3,7 +3,7 @@
 // copy does not; a revoked one reports revoked.
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
-import {describe, it, before} from 'node:test';
+import {after, before, describe, it} from 'node:test';
 
 import {offlineLoader} from '../lib/loader.js';
 import {identityHash} from '../lib/open-badges.js';
@@ -41,6 +41,7 @@ for(const {format, keyType, cryptosuite} of FORMATS) {
       registrar.run('publish', '--out-dir', published);
       diploma = Registrar.readJson(diplomaFile);
     });
+    after(() => registrar?.remove());
 
     it(`is secured with ${cryptosuite}`, () => {
       assert.equal(diploma.proof.type, 'DataIntegrityProof');
