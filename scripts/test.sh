@@ -21,7 +21,7 @@ cargo test -p xinlian-vc --locked --test w3c_to_rdf --test w3c_rdf_canon -- --no
 # vc-js checks registrar diplomas, and signs Open Badges for the registrar to
 # verify; it runs the debug registrar binary.
 cargo build -p registrar --locked
-XINLIAN_REGISTRAR="${CARGO_TARGET_DIR:-target}/debug/registrar" node --test tests/vcjs/test/
+XINLIAN_REGISTRAR="${CARGO_TARGET_DIR:-target}/debug/registrar" node --test tests/vcjs/test/*.test.js
 if [ -x scripts/e2e.sh ]; then
     scripts/e2e.sh
 fi

@@ -164,3 +164,44 @@ fn an_unbundled_context_is_still_refused_by_name() {
         other => panic!("expected UnknownContext, got {other:?}"),
     }
 }
+
+#[test]
+fn a_policy_context_loader_verifies_a_credential_with_an_added_context() {
+    // `registrar verify --context URL=FILE` and the verifier example's
+    // `--context` hand their contexts to the verifier through the policy.
+    use xinlian_did_core::{KeyType, SecretKey, StatelessResolver};
+    use xinlian_vc::KeySigner;
+    use xinlian_vc::proof::{ProofOptions, add_rdfc_proof};
+    use xinlian_vc::verify::{Check, Policy, verify_any};
+
+    const ALUMNI: &str = "https://alumni.example.edu/contexts/v1";
+    let loader = ContextLoader::new()
+        .with(ALUMNI, r#"{"@context": {"alumniOf": "https://schema.org/alumniOf"}}"#)
+        .unwrap();
+    let signer = KeySigner::did_key(SecretKey::generate(KeyType::Ed25519).unwrap()).unwrap();
+    let credential = json!({
+        "@context": [VC_V2, ALUMNI],
+        "id": "urn:uuid:1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9",
+        "type": ["VerifiableCredential"],
+        "issuer": signer.did(),
+        "validFrom": "2026-07-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "alumniOf": "Example University"}
+    });
+    let signed = pollster::block_on(add_rdfc_proof(
+        credential.as_object().unwrap(),
+        &ProofOptions::new(),
+        &signer,
+        &loader,
+    ))
+    .unwrap();
+    let text = Value::Object(signed).to_string();
+    let resolver = StatelessResolver::new();
+
+    let with = pollster::block_on(verify_any(&text, &resolver, &Policy::new().context_loader(loader))).unwrap();
+    assert!(with.verified(), "{:?}", with.checks);
+
+    let without = pollster::block_on(verify_any(&text, &resolver, &Policy::new())).unwrap();
+    let failure = without.failures().next().expect("a failure");
+    assert_eq!(failure.check, Check::Proof, "{:?}", without.checks);
+    assert!(failure.detail.contains(ALUMNI), "{}", failure.detail);
+}

@@ -306,3 +306,22 @@ fn an_unknown_typ_is_still_refused() {
     assert_eq!(check, Check::Structure);
     assert!(detail.contains("expected \"vc+jwt\", \"JWT\" or none"), "{detail}");
 }
+
+#[test]
+fn verify_any_takes_an_open_badges_vc_jwt_with_a_jwk_header() {
+    // The path `registrar verify` and the verifier example use.
+    let resolver = StatelessResolver::new();
+    let university = signer(KeyType::P256);
+    let jwt = sign(
+        json!({"typ": "JWT", "jwk": public_jwk(&university)}),
+        &ob_payload(university.did()),
+        &university,
+    );
+    let report = block(xinlian_vc::verify::verify_any(&jwt, &resolver, &policy())).unwrap();
+    assert!(report.verified(), "{:?}", report.checks);
+    assert!(
+        report.outcomes(Check::Proof).any(|c| c.detail.contains("ES256")),
+        "{:?}",
+        report.checks
+    );
+}

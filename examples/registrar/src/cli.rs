@@ -235,6 +235,9 @@ pub struct DiplomaArgs {
     /// The graduate's DID (the credential subject).
     #[arg(long)]
     pub subject_did: Option<String>,
+    /// How the diploma names the graduate (default: their name in the clear).
+    #[command(flatten)]
+    pub identity: IdentityArgs,
     /// Credential format.
     #[arg(long, value_enum, default_value = "di-eddsa-jcs")]
     pub format: FormatArg,
@@ -242,6 +245,29 @@ pub struct DiplomaArgs {
     /// or an existing regular file with --force).
     #[arg(short = 'o', long)]
     pub output: Option<PathBuf>,
+}
+
+/// Salted, hashed learner identifiers instead of the plain name (Open
+/// Badges 3.0 `IdentityObject`s with `hashed: true`, `salt` and
+/// `identityHash` = "sha256$" + hex of SHA-256(identifier + salt)).
+#[derive(Debug, Clone, Default, Args)]
+pub struct IdentityArgs {
+    /// Name the graduate by a salted hash of this email address, not by name.
+    #[arg(long, value_name = "EMAIL")]
+    pub hashed_email: Option<String>,
+    /// Name the graduate by a salted hash of --student-id, not by name.
+    #[arg(long)]
+    pub hash_student_id: bool,
+    /// The salt of the hashes (default: 16 random bytes in hex, new for each diploma).
+    #[arg(long)]
+    pub salt: Option<String>,
+}
+
+impl IdentityArgs {
+    /// Whether the graduate is named by hashes instead of the plain name.
+    pub fn is_hashed(&self) -> bool {
+        self.hashed_email.is_some() || self.hash_student_id
+    }
 }
 
 /// Employment record fields.
@@ -368,6 +394,10 @@ pub struct VerifyArgs {
     /// it, status lists are fetched over https from public addresses only.
     #[arg(long)]
     pub allow_local_http_status: bool,
+    /// A JSON-LD context beyond the bundled ones: the document in FILE served
+    /// for URL (repeat for more; nothing is fetched).
+    #[arg(long = "context", value_name = "URL=FILE")]
+    pub contexts: Vec<String>,
     /// Print the verification report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -7,10 +7,15 @@
 //! read from `--status-dir`), the validity period, holder binding, and the
 //! presentation's challenge and domain; it prints one line per check (or
 //! `--json`) and exits 0 when verified, 1 when not, 2 on bad input.
+//! `--claimed-identifier VALUE` also checks that the credential's subject
+//! names that email address or student number (an Open Badges
+//! `IdentityObject`, salted and hashed or in the clear), and `--context
+//! URL=FILE` adds a JSON-LD context to the bundled ones (nothing is fetched).
 //! `verifier trust-list create` signs a ministry's TrustListCredential.
 #![forbid(unsafe_code)]
 
 mod error;
+mod identity;
 mod resolve;
 mod sd_jwt_vc;
 mod status;
@@ -86,6 +91,13 @@ struct VerifyArgs {
     /// Accept a credential without proof that the presenter is its subject.
     #[arg(long)]
     no_holder_binding: bool,
+    /// An email address or student number the presenter claims: a credential's
+    /// subject must name it (Open Badges identifier, salted hash or plain; repeat for more).
+    #[arg(long = "claimed-identifier", value_name = "VALUE")]
+    claimed_identifiers: Vec<String>,
+    /// A JSON-LD context beyond the bundled ones: the document in FILE served for URL (repeat for more).
+    #[arg(long = "context", value_name = "URL=FILE")]
+    contexts: Vec<String>,
     /// Print the report as JSON: {"verified": bool, "checks": [...]}.
     #[arg(long)]
     json: bool,
@@ -231,6 +243,9 @@ async fn verify(resolver_args: &ResolverArgs, args: &VerifyArgs) -> Result<bool>
     let resolver = resolver_args.resolver()?;
     let now = OffsetDateTime::now_utc();
     let mut policy = Policy::new().limits(limits);
+    if !args.contexts.is_empty() {
+        policy = policy.context_loader(context_loader(&args.contexts)?);
+    }
     if !args.no_status {
         let fetcher = status::StatusFetcher::new(args.status_dir.clone(), args.allow_local_http_status)?;
         policy = policy.status_fetcher(Arc::new(fetcher));
@@ -287,8 +302,26 @@ async fn verify(resolver_args: &ResolverArgs, args: &VerifyArgs) -> Result<bool>
     } else {
         None
     };
-    print_report(&report, disclosed.as_ref(), args.json);
-    Ok(report.verified())
+    let identities = identity::check(&input, format, &args.claimed_identifiers);
+    print_report(&report, disclosed.as_ref(), &identities, args.json);
+    Ok(report.verified() && identities.iter().all(|m| m.found.is_some()))
+}
+
+/// The bundled contexts plus one per `--context URL=FILE`.
+fn context_loader(specs: &[String]) -> Result<xinlian_vc::jsonld::ContextLoader> {
+    specs
+        .iter()
+        .try_fold(xinlian_vc::jsonld::ContextLoader::new(), |loader, spec| {
+            let (url, file) = spec
+                .split_once('=')
+                .filter(|(url, file)| !url.is_empty() && !file.is_empty())
+                .ok_or_else(|| VerifierError::Input(format!("--context {spec:?}: expected URL=FILE")))?;
+            let path = std::path::Path::new(file);
+            let json = std::fs::read_to_string(path).map_err(|e| VerifierError::io(path, e))?;
+            loader
+                .with(url, &json)
+                .map_err(|e| VerifierError::Input(format!("--context {spec:?}: {e}")))
+        })
 }
 
 /// A credential shown without any holder proof passes holder binding only
@@ -331,11 +364,24 @@ fn disclosed_claims(input: &str) -> Option<Map<String, Value>> {
 }
 
 /// Prints the report: one line per check, or JSON.
-fn print_report(report: &VerificationReport, disclosed: Option<&Map<String, Value>>, json_out: bool) {
+fn print_report(
+    report: &VerificationReport,
+    disclosed: Option<&Map<String, Value>>,
+    identities: &[identity::IdentityMatch],
+    json_out: bool,
+) {
+    let identified = identities.iter().all(|m| m.found.is_some());
     if json_out {
         let mut value = report.to_json();
-        if let (Some(d), Some(obj)) = (disclosed, value.as_object_mut()) {
-            obj.insert("disclosedClaims".into(), Value::Object(d.clone()));
+        if let Some(obj) = value.as_object_mut() {
+            if let Some(d) = disclosed {
+                obj.insert("disclosedClaims".into(), Value::Object(d.clone()));
+            }
+            if !identities.is_empty() {
+                let list = identities.iter().map(identity::IdentityMatch::to_json).collect();
+                obj.insert("claimedIdentifiers".into(), Value::Array(list));
+                obj.insert("verified".into(), Value::Bool(report.verified() && identified));
+            }
         }
         println!("{value}");
         return;
@@ -358,5 +404,24 @@ fn print_report(report: &VerificationReport, disclosed: Option<&Map<String, Valu
             println!("  {name}: {value}");
         }
     }
-    println!("{}", if report.verified() { "VERIFIED" } else { "NOT VERIFIED" });
+    for m in identities {
+        match &m.found {
+            Some((_, index, kind)) => println!(
+                "  [ok  ] {:<16} {:?} matches credentialSubject identifier[{index}] ({kind})",
+                "identifier", m.claimed
+            ),
+            None => println!(
+                "  [FAIL] {:<16} {:?} matches no identifier of the credential's subject",
+                "identifier", m.claimed
+            ),
+        }
+    }
+    println!(
+        "{}",
+        if report.verified() && identified {
+            "VERIFIED"
+        } else {
+            "NOT VERIFIED"
+        }
+    );
 }

@@ -8,6 +8,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {eddsaRdfc2022, vc} from './vcjs.js';
 
 export const OB_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+export const OB_EXTENSIONS_CONTEXT = 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json';
 export const VC_V2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
 
 /**
@@ -38,7 +39,7 @@ export async function sign(credential, {key}, documentLoader) {
  * IdentityObject list; `credits` adds creditsAvailable / creditsEarned;
  * results and alignments are always there.
  */
-export function achievementCredential({issuer, identifier, credits = false}) {
+export function achievementCredential({issuer, identifier, credits = false, extensions = false}) {
   const resultDescriptionId = `urn:uuid:${randomUUID()}`;
   const achievement = {
     id: `urn:uuid:${randomUUID()}`,
@@ -83,7 +84,7 @@ export function achievementCredential({issuer, identifier, credits = false}) {
     subject.creditsEarned = 240;
   }
   return {
-    '@context': [VC_V2_CONTEXT, OB_CONTEXT],
+    '@context': [VC_V2_CONTEXT, OB_CONTEXT, ...(extensions ? [OB_EXTENSIONS_CONTEXT] : [])],
     id: `urn:uuid:${randomUUID()}`,
     type: ['VerifiableCredential', 'AchievementCredential'],
     issuer: {id: issuer.did, type: ['Profile'], name: 'Independent Test University'},

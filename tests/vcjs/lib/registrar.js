@@ -1,6 +1,6 @@
 // Runs the registrar CLI in a throw-away home.
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -41,6 +41,11 @@ export class Registrar {
       }
       return {status: e.status, report: JSON.parse(e.stdout), stderr: e.stderr};
     }
+  }
+
+  /** Removes the temporary directory. */
+  remove() {
+    rmSync(this.dir, {recursive: true, force: true});
   }
 
   /** Reads a JSON file. */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, it, before} from 'node:test';
+import {after, before, describe, it} from 'node:test';
 
 import {offlineLoader} from '../lib/loader.js';
 import {achievementCredential, identityHash, newIssuer, sign} from '../lib/open-badges.js';
@@ -32,6 +32,10 @@ const CASES = [
     },
   },
   {
+    name: 'the Open Badges extensions context after 3.0.3',
+    options: {extensions: true},
+  },
+  {
     name: 'credits (creditsAvailable, creditsEarned)',
     options: {credits: true},
   },
@@ -54,6 +58,7 @@ describe('Open Badges 3.0 signed by vc-js (eddsa-rdfc-2022), verified by Xinlian
     issuer = await newIssuer();
     registrar = new Registrar();
   });
+  after(() => registrar?.remove());
 
   it('identityHash is sha256$ + hex(sha256(identifier + salt))', () => {
     // Fixed vector: printf '%s' 'li.wei@example.eduLw9b6kD2pQ' | sha256sum

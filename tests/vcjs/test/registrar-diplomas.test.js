@@ -3,9 +3,10 @@
 // copy does not; a revoked one reports revoked.
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
-import {describe, it, before} from 'node:test';
+import {after, before, describe, it} from 'node:test';
 
 import {offlineLoader} from '../lib/loader.js';
+import {identityHash} from '../lib/open-badges.js';
 import {Registrar} from '../lib/registrar.js';
 import {reason, statusBits, verify} from '../lib/vcjs.js';
 
@@ -40,6 +41,7 @@ for(const {format, keyType, cryptosuite} of FORMATS) {
       registrar.run('publish', '--out-dir', published);
       diploma = Registrar.readJson(diplomaFile);
     });
+    after(() => registrar?.remove());
 
     it(`is secured with ${cryptosuite}`, () => {
       assert.equal(diploma.proof.type, 'DataIntegrityProof');
@@ -54,6 +56,25 @@ for(const {format, keyType, cryptosuite} of FORMATS) {
       assert.deepEqual(statusBits(result), {revocation: false, suspension: false});
       // The status lists were really read (from the publish output) and checked.
       assert.ok(loader.loaded.some(u => u.startsWith(`${PUBLIC_URL}/status/`)), loader.loaded.join(' '));
+    });
+
+    it('a diploma naming the graduate by salted hashes verifies in vc-js; the hashes are the spec\'s', async () => {
+      const file = join(registrar.dir, 'hashed.json');
+      registrar.run(
+        'issue', 'diploma', '--student-id', '2026-0043', '--name', 'Li Wei',
+        '--degree', 'Bachelor of Science', '--major', 'Computer Science',
+        '--graduated', '2026-06-30', '--hashed-email', 'li.wei@example.edu',
+        '--hash-student-id', '--format', format, '-o', file);
+      const hashed = Registrar.readJson(file);
+      const ids = hashed.credentialSubject.identifier;
+      assert.equal(ids[0].hashed, true);
+      assert.equal(ids[0].identityHash, identityHash('li.wei@example.edu', ids[0].salt));
+      assert.equal(ids[1].identityHash, identityHash('2026-0043', ids[1].salt));
+      const republished = join(registrar.dir, 'public-hashed');
+      registrar.run('publish', '--out-dir', republished);
+      const loader = offlineLoader({published: new Map([[PUBLIC_URL, republished]])});
+      const result = await verify(hashed, loader);
+      assert.equal(result.verified, true, reason(result));
     });
 
     it('a tampered copy (another graduate name) does not verify in vc-js', async () => {

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::verify::{Check, codes};
 
 /// What the verifier expects of a proof.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ProofExpectations {
     /// The purpose the proof must have (and the relationship the key must be
     /// authorized for): `assertionMethod` for credentials, `authentication`
@@ -29,6 +29,10 @@ pub struct ProofExpectations {
     pub now: Option<OffsetDateTime>,
     /// Tolerance for clocks that disagree.
     pub clock_skew: Duration,
+    /// The JSON-LD contexts the RDF-canonicalized suites may use; `None` is
+    /// the process-wide loader with the bundled contexts only.
+    #[cfg(feature = "jsonld")]
+    pub context_loader: Option<crate::jsonld::ContextLoader>,
 }
 
 impl ProofExpectations {
@@ -41,6 +45,8 @@ impl ProofExpectations {
             domain: None,
             now: None,
             clock_skew: Duration::minutes(5),
+            #[cfg(feature = "jsonld")]
+            context_loader: None,
         }
     }
 
@@ -59,6 +65,14 @@ impl ProofExpectations {
     /// Checks dates against `now` instead of the system clock.
     pub fn at(mut self, now: OffsetDateTime) -> Self {
         self.now = Some(now);
+        self
+    }
+
+    /// Expands JSON-LD with `loader` (the bundled contexts plus those the
+    /// caller added) instead of the bundled contexts only.
+    #[cfg(feature = "jsonld")]
+    pub fn context_loader(mut self, loader: crate::jsonld::ContextLoader) -> Self {
+        self.context_loader = Some(loader);
         self
     }
 }
@@ -286,10 +300,13 @@ pub async fn verify_proof(
         }
     };
     // RDF-canonicalized suites (feature `jsonld`) have their own verifier,
-    // with the process-wide bundled contexts.
+    // with the caller's contexts or the process-wide bundled ones.
     #[cfg(feature = "jsonld")]
     if super::RdfcSuite::of_proof(map).is_some() {
-        let loader = crate::jsonld::ContextLoader::shared();
+        let loader = expected
+            .context_loader
+            .as_ref()
+            .unwrap_or_else(|| crate::jsonld::ContextLoader::shared());
         return super::verify_rdfc_proof(document, proof_index, resolver, expected, loader).await;
     }
     let proof = match DataIntegrityProof::from_object(map, &path) {

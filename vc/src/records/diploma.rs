@@ -1,7 +1,9 @@
 //! Diplomas as Open Badges 3.0 `AchievementCredential`s.
 //!
 //! The shape: an issuer `Profile` (id, type, name); a subject of type
-//! `AchievementSubject` naming the graduate through an `IdentityObject`;
+//! `AchievementSubject` naming the graduate through an `IdentityObject`
+//! (their name in the clear, or salted hashes of an email address or a
+//! student number, see [`identity`](super::identity));
 //! an `Achievement` with the degree (`achievementType` such as
 //! `BachelorDegree`), its `fieldOfStudy` (the major), `criteria` and any
 //! `resultDescription`s; and `result`s for the GPA and honours. The
@@ -234,7 +236,8 @@ impl Record for Diploma {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct DiplomaBuilder {
-    student: Option<(String, String)>,
+    student: Option<(String, Option<String>)>,
+    hashed_identifiers: Vec<Value>,
     degree: Option<(DegreeType, String)>,
     major: Option<String>,
     graduated: Option<Date>,
@@ -251,9 +254,36 @@ pub struct DiplomaBuilder {
 }
 
 impl DiplomaBuilder {
-    /// The graduate: their id (usually a DID) and name.
+    /// The graduate: their id (usually a DID) and name (an unhashed
+    /// `IdentityObject` of type `name`).
     pub fn student(mut self, subject_id: impl Into<String>, name: impl Into<String>) -> Self {
-        self.student = Some((subject_id.into(), name.into()));
+        self.student = Some((subject_id.into(), Some(name.into())));
+        self
+    }
+
+    /// The graduate by id and a salted hash only, not by name: an
+    /// `IdentityObject` with `hashed: true`, `salt` and `identityHash` =
+    /// `sha256$` + hex(SHA-256(`identifier` + `salt`)). `identity_type` is
+    /// an Open Badges `identityType` such as
+    /// [`EMAIL_ADDRESS`](super::identity::EMAIL_ADDRESS) or
+    /// [`STUDENT_NUMBER`](super::identity::STUDENT_NUMBER); use a fresh
+    /// [`random_salt`](super::identity::random_salt) per credential.
+    pub fn student_hashed(
+        mut self,
+        subject_id: impl Into<String>,
+        identity_type: &str,
+        identifier: &str,
+        salt: &str,
+    ) -> Self {
+        self.student = Some((subject_id.into(), None));
+        self.hashed_identifier(identity_type, identifier, salt)
+    }
+
+    /// One more salted, hashed `IdentityObject` for the graduate (see
+    /// [`student_hashed`](Self::student_hashed)).
+    pub fn hashed_identifier(mut self, identity_type: &str, identifier: &str, salt: &str) -> Self {
+        self.hashed_identifiers
+            .push(super::identity::hashed_identity_object(identity_type, identifier, salt));
         self
     }
 
@@ -423,12 +453,22 @@ impl DiplomaBuilder {
         let mut subject = Map::new();
         subject.insert("id".into(), Value::String(student_id));
         subject.insert("type".into(), json!(["AchievementSubject"]));
-        subject.insert(
-            "identifier".into(),
-            json!([{
-                "type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": student_name
-            }]),
-        );
+        let mut identifiers: Vec<Value> = student_name
+            .map(|name| {
+                json!({
+                    "type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": name
+                })
+            })
+            .into_iter()
+            .collect();
+        identifiers.extend(self.hashed_identifiers);
+        if identifiers.is_empty() {
+            return Err(record_error(
+                "/credentialSubject/identifier",
+                "the student needs a name or a hashed identifier",
+            ));
+        }
+        subject.insert("identifier".into(), Value::Array(identifiers));
         subject.insert("achievement".into(), Value::Object(achievement));
         if !results.is_empty() {
             subject.insert("result".into(), Value::Array(results));
@@ -486,6 +526,35 @@ mod tests {
             .issuer("did:web:uni.example", "Example University")
             .credential_id("urn:uuid:0b9e5d4c-7f43-4a8e-9a57-2b1f6f0d2c11")
             .valid_from(datetime!(2025-07-01 09:00 UTC))
+    }
+
+    #[test]
+    fn a_diploma_can_name_the_student_by_salted_hashes_only() {
+        use crate::records::identity::{EMAIL_ADDRESS, STUDENT_NUMBER, find_identity, identity_hash};
+        let credential = bachelor()
+            .student_hashed("did:example:alice", EMAIL_ADDRESS, "alice@example.edu", "s4lt")
+            .hashed_identifier(STUDENT_NUMBER, "2025-0042", "s4lt")
+            .build()
+            .unwrap();
+        let v = credential.to_value();
+        let ids = &v["credentialSubject"]["identifier"];
+        assert_eq!(ids.as_array().map(Vec::len), Some(2), "{ids}");
+        assert_eq!(ids[0]["identityType"], "emailAddress");
+        assert_eq!(ids[0]["hashed"], true);
+        assert_eq!(ids[0]["salt"], "s4lt");
+        assert_eq!(ids[0]["identityHash"], identity_hash("alice@example.edu", "s4lt"));
+        assert_eq!(ids[1]["identityType"], "sisSourcedId");
+        // The name is nowhere in the credential.
+        assert!(!v.to_string().contains("Alice Zhang"));
+        assert_eq!(Diploma::from_credential(&credential).unwrap().student_name, None);
+
+        let subject = credential.subjects()[0].clone();
+        assert_eq!(
+            find_identity(&subject, "alice@example.edu"),
+            Some((0, "emailAddress".into()))
+        );
+        assert_eq!(find_identity(&subject, "2025-0042"), Some((1, "sisSourcedId".into())));
+        assert_eq!(find_identity(&subject, "mallory@example.edu"), None);
     }
 
     #[test]

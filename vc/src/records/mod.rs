@@ -9,6 +9,7 @@
 
 pub mod diploma;
 pub mod employment;
+pub mod identity;
 
 pub use diploma::{DegreeType, Diploma, DiplomaBuilder};
 pub use employment::{Employer, EmploymentCredential, EmploymentCredentialBuilder, EmploymentType, SalaryBand};

@@ -11,7 +11,7 @@ use super::policy::Policy;
 use super::report::{Check, CheckOutcome, Outcome, VerificationReport};
 use super::status::status;
 use crate::credential::Credential;
-use crate::proof::{ProofExpectations, ProofOutcome, did_of, format_date_time, verify_proofs};
+use crate::proof::{ProofOutcome, did_of, format_date_time, verify_proofs};
 use crate::trust::find_accreditation;
 
 /// Verifies a credential: structure, each proof, key authorization (the
@@ -87,11 +87,7 @@ pub(crate) async fn check_credential_into(
     ));
 
     // Proofs and key authorization.
-    let expected = ProofExpectations {
-        now: Some(now),
-        clock_skew: policy.clock_skew,
-        ..ProofExpectations::new(Relationship::AssertionMethod)
-    };
+    let expected = policy.proof_expectations(Relationship::AssertionMethod, now);
     let outcomes = verify_proofs(credential.as_object(), resolver, &expected).await;
     let proof_checks = proof_outcomes(&outcomes, credential.issuer_id(), "issuer");
     let fetch = FetchGate {

@@ -103,6 +103,10 @@ pub struct Policy {
     /// Bounds on the input [`verify_any`](crate::verify::verify_any) reads
     /// (size, nesting depth, SD-JWT disclosures).
     pub limits: Limits,
+    /// JSON-LD contexts beyond the bundled ones (for RDF-canonicalized
+    /// proofs); `None` is the bundled contexts only.
+    #[cfg(feature = "jsonld")]
+    pub context_loader: Option<crate::jsonld::ContextLoader>,
 }
 
 /// The default [`Policy::fetch_deadline`]: 10 seconds.
@@ -123,6 +127,8 @@ impl Default for Policy {
             fetch_deadline: DEFAULT_FETCH_DEADLINE,
             status_list_issuers: Vec::new(),
             limits: Limits::default(),
+            #[cfg(feature = "jsonld")]
+            context_loader: None,
         }
     }
 }
@@ -142,7 +148,7 @@ impl fmt::Debug for Policy {
             .field("fetch_deadline", &self.fetch_deadline)
             .field("status_list_issuers", &self.status_list_issuers)
             .field("limits", &self.limits)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -230,6 +236,29 @@ impl Policy {
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// Expands JSON-LD with `loader` (the bundled contexts plus those added
+    /// with [`ContextLoader::with`](crate::jsonld::ContextLoader::with)).
+    #[cfg(feature = "jsonld")]
+    pub fn context_loader(mut self, loader: crate::jsonld::ContextLoader) -> Self {
+        self.context_loader = Some(loader);
+        self
+    }
+
+    /// The proof expectations for `purpose` under this policy at `now`.
+    pub(crate) fn proof_expectations(
+        &self,
+        purpose: xinlian_did_core::Relationship,
+        now: OffsetDateTime,
+    ) -> crate::proof::ProofExpectations {
+        crate::proof::ProofExpectations {
+            now: Some(now),
+            clock_skew: self.clock_skew,
+            #[cfg(feature = "jsonld")]
+            context_loader: self.context_loader.clone(),
+            ..crate::proof::ProofExpectations::new(purpose)
+        }
     }
 
     /// The time checks run against.

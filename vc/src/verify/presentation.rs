@@ -57,11 +57,9 @@ pub(crate) async fn check_presentation_into(
     ));
 
     let expected = ProofExpectations {
-        purpose: Relationship::Authentication,
         challenge: policy.challenge.clone(),
         domain: policy.domain.clone(),
-        now: Some(now),
-        clock_skew: policy.clock_skew,
+        ..policy.proof_expectations(Relationship::Authentication, now)
     };
     let outcomes = verify_proofs(presentation.as_object(), resolver, &expected).await;
     // Without a holder, the presenter is whoever signed the first proof.

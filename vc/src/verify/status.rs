@@ -20,7 +20,7 @@ use super::codes;
 use super::policy::Policy;
 use super::report::{Check, CheckOutcome};
 use crate::credential::Credential;
-use crate::proof::{ProofExpectations, did_of, format_date_time, verify_proofs};
+use crate::proof::{did_of, format_date_time, verify_proofs};
 use crate::status::{StatusList, StatusListEntry, StatusListFetcher, StatusPurpose, status_list_entries};
 
 /// The status outcomes of `credential`, one per status entry. Status lists
@@ -167,11 +167,7 @@ async fn load_status_list(
         ));
     }
 
-    let expected = ProofExpectations {
-        now: Some(now),
-        clock_skew: policy.clock_skew,
-        ..ProofExpectations::new(Relationship::AssertionMethod)
-    };
+    let expected = policy.proof_expectations(Relationship::AssertionMethod, now);
     let outcomes = verify_proofs(list_credential.as_object(), resolver, &expected).await;
     if outcomes.is_empty() {
         return Err(fail(

@@ -84,6 +84,7 @@ fn row_request(record: &csv::StringRecord, headers: &csv::StringRecord, format: 
         graduated: need("graduated")?,
         honors: get("honors"),
         subject_did: get("subject_did"),
+        identity: Default::default(),
         format,
         output: None,
     };

@@ -72,6 +72,7 @@ pub async fn run(json: bool) -> Result<()> {
         graduated: "2026-06-30".into(),
         honors: Some("magna cum laude".into()),
         subject_did: Some(graduate_did.to_string()),
+        identity: Default::default(),
         format: FormatArg::DiEddsaJcs,
         output: None,
     };
@@ -103,6 +104,7 @@ pub async fn run(json: bool) -> Result<()> {
         challenge: None,
         domain: None,
         allow_local_http_status: false,
+        contexts: Vec::new(),
         json: false,
         input: Default::default(),
     };

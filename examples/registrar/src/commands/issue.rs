@@ -9,6 +9,7 @@ use xinlian_did_core::{Did, KeyType, PublicKey};
 use xinlian_vc::jose::{JwtIssueOptions, issue_vc_jwt};
 use xinlian_vc::jsonld::ContextLoader;
 use xinlian_vc::proof::{Cryptosuite, ProofOptions, add_proof, add_rdfc_proof};
+use xinlian_vc::records::identity::{EMAIL_ADDRESS, STUDENT_NUMBER, random_salt};
 use xinlian_vc::records::{DegreeType, Diploma, EmploymentCredential, EmploymentType, Record};
 use xinlian_vc::sd_jwt::SdJwtVcBuilder;
 use xinlian_vc::status::{StatusListEntry, StatusPurpose};
@@ -77,6 +78,22 @@ impl Request {
         let subject_did = match self {
             Request::Diploma(d) => {
                 parse_date("--graduated", &d.graduated)?;
+                let id = &d.identity;
+                if id.salt.is_some() && !id.is_hashed() {
+                    return Err(CliError::Input(
+                        "--salt needs --hashed-email or --hash-student-id".into(),
+                    ));
+                }
+                if id.salt.as_deref().is_some_and(str::is_empty) {
+                    return Err(CliError::Input("--salt must not be empty".into()));
+                }
+                if let Some(email) = &id.hashed_email
+                    && (email.trim() != email || !email.contains('@'))
+                {
+                    return Err(CliError::Input(format!(
+                        "--hashed-email {email:?} is not an email address"
+                    )));
+                }
                 &d.subject_did
             }
             Request::Employment(e) => {
@@ -171,7 +188,6 @@ pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: Offset
             let mut b = Diploma::builder()
                 .credential_id(&issued.credential_id)
                 .issuer(&profile.did, &profile.name)
-                .student(subject, &d.name)
                 .degree(degree_type(&d.degree), &d.degree)
                 .major(&d.major)
                 .graduated(parse_date("--graduated", &d.graduated)?)
@@ -181,6 +197,24 @@ pub fn build(inst: &Institution, request: &Request, issued: &Issued, now: Offset
             if let Some(h) = &d.honors {
                 b = b.honors(h);
             }
+            let id = &d.identity;
+            let salt = match &id.salt {
+                Some(salt) => salt.clone(),
+                None if id.is_hashed() => random_salt()?,
+                None => String::new(),
+            };
+            b = match (&id.hashed_email, id.hash_student_id) {
+                (None, false) => b.student(subject, &d.name),
+                (None, true) => b.student_hashed(subject, STUDENT_NUMBER, &d.student_id, &salt),
+                (Some(email), hash_student_id) => {
+                    let b = b.student_hashed(subject, EMAIL_ADDRESS, email, &salt);
+                    if hash_student_id {
+                        b.hashed_identifier(STUDENT_NUMBER, &d.student_id, &salt)
+                    } else {
+                        b
+                    }
+                }
+            };
             b.build()?
         }
         Request::Employment(e) => {

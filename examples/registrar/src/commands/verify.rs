@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use serde_json::Value;
 use xinlian_resolver::web::{FetchOptions, GuardedFetch};
+use xinlian_vc::jsonld::ContextLoader;
 use xinlian_vc::status::StatusListFetcher;
 use xinlian_vc::verify::{Policy, VerificationReport, verify_any};
 use xinlian_vc::{Credential, Limits, trust::TrustList};
@@ -110,6 +111,9 @@ pub async fn verify_text(home: &Home, input: &str, args: &VerifyArgs) -> Result<
     let resolver = resolver_for(home).await?;
     let fetcher = HomeFetcher::new(home, args.allow_local_http_status)?;
     let mut policy = Policy::new().status_fetcher(Arc::new(fetcher));
+    if !args.contexts.is_empty() {
+        policy = policy.context_loader(context_loader(&args.contexts)?);
+    }
     if let Some(c) = &args.challenge {
         policy = policy.challenge(c);
     }
@@ -150,6 +154,21 @@ fn input_error(what: &str, e: std::io::Error) -> CliError {
         }
         _ => CliError::Input(format!("{what}: {e}")),
     }
+}
+
+/// The bundled contexts plus one per `--context URL=FILE`.
+pub fn context_loader(specs: &[String]) -> Result<ContextLoader> {
+    specs.iter().try_fold(ContextLoader::new(), |loader, spec| {
+        let (url, file) = spec
+            .split_once('=')
+            .filter(|(url, file)| !url.is_empty() && !file.is_empty())
+            .ok_or_else(|| CliError::Input(format!("--context {spec:?}: expected URL=FILE")))?;
+        let path = std::path::Path::new(file);
+        let json = std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))?;
+        loader
+            .with(url, &json)
+            .map_err(|e| CliError::Input(format!("--context {spec:?}: {e}")))
+    })
 }
 
 /// Prints a report: text (one line per check) or JSON.
