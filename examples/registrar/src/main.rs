@@ -96,9 +96,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Revoke(a) => commands::status::run(&Institution::open(home).await?, Action::Revoke, &a).await,
         Command::Suspend(a) => commands::status::run(&Institution::open(home).await?, Action::Suspend, &a).await,
-        Command::Reinstate(a) => {
-            commands::status::run(&Institution::open(home).await?, Action::Reinstate, &a).await
-        }
+        Command::Reinstate(a) => commands::status::run(&Institution::open(home).await?, Action::Reinstate, &a).await,
         Command::RotateKey(a) => {
             let mut inst = Institution::load(home)?;
             let done = rotation::rotate(&mut inst, a.compromised).await?;
