@@ -20,7 +20,9 @@
 //!   is an [`Error::UnknownContext`](crate::Error::UnknownContext);
 //! - strict expansion: a term that no context defines is an error naming the
 //!   term and its JSON pointer, where plain JSON-LD would silently drop it
-//!   (and so leave it unsigned);
+//!   (and so leave it unsigned), and so is an `@id` that is not an absolute
+//!   IRI or a language tag that is not well-formed, which RDF conversion
+//!   would drop (as jsonld.js's safe mode refuses them);
 //! - a work limit for RDFC-1.0: a dataset whose blank nodes would take
 //!   exponential work to canonicalize (a "poison graph") is refused up front
 //!   instead of keeping the verifier busy for hours;
@@ -54,6 +56,7 @@ mod nquads;
 mod rdfc_budget;
 mod rdfc_sha384;
 mod to_rdf;
+mod unsigned;
 
 pub use canonicalize::{RdfcHash, canonicalize, canonicalize_with};
 pub use loader::{
