@@ -196,7 +196,7 @@ pub(super) async fn expand(
         ..Default::default()
     };
     let mut vocabulary = ();
-    input
+    let expanded = input
         .body
         .expand_full(
             &mut vocabulary,
@@ -207,7 +207,11 @@ pub(super) async fn expand(
             (),
         )
         .await
-        .map_err(|e| expansion_error(e, input.document, &active_context))
+        .map_err(|e| expansion_error(e, input.document, &active_context))?;
+    if input.strict {
+        super::unsigned::refuse_dropped(&expanded, input.document)?;
+    }
+    Ok(expanded)
 }
 
 /// The active context after processing the document's `@context`, from the
