@@ -292,7 +292,7 @@ async fn ensure_listed(inst: &Institution, signer: &KeySigner) -> Result<()> {
                     .absolute_id(&vm.id)
                     .is_ok_and(|id| id.as_str() == vm_id)
         });
-    let compromised = crate::rotation::is_marked_compromised(&resolved.document, &key);
+    let compromised = xinlian_vc::proof::is_compromised(&resolved.document, &key);
     if listed && !compromised {
         return Ok(());
     }

@@ -46,6 +46,7 @@ use xinlian_did_core::{
     Did, Document, PublicKey, Relationship, ResolutionOptions, Resolver, SecretKey, Service, VerificationMethod,
 };
 use xinlian_resolver::ledger::{Address, Operation};
+use xinlian_vc::proof::{COMPROMISED_KEY_SERVICE, is_compromised};
 use zeroize::Zeroizing;
 
 use crate::cli::MethodArg;
@@ -57,10 +58,6 @@ use crate::institution::{
 };
 use crate::keystore;
 use crate::output::{Existing, PRIVATE_MODE, sync_dir, write_file};
-
-/// The service type that marks a key as compromised (see the shared
-/// contract: its endpoint is the key's `publicKeyMultibase`).
-pub const COMPROMISED_KEY_SERVICE: &str = "CompromisedKey";
 
 /// Environment variable of the crash test hook: `rotate:N` aborts the
 /// process right after step N (0 = the journal is written). Only the
@@ -196,16 +193,6 @@ pub async fn recover(inst: &mut Institution) -> Result<()> {
     Ok(())
 }
 
-/// Whether `document` names `key` in a [`COMPROMISED_KEY_SERVICE`] service.
-pub fn is_marked_compromised(document: &Document, key: &PublicKey) -> bool {
-    let multikey = key.to_multikey();
-    document
-        .service
-        .iter()
-        .filter(|s| s.has_type(COMPROMISED_KEY_SERVICE))
-        .any(|s| s.endpoint_uris().contains(&multikey.as_str()))
-}
-
 /// Whether `document` lists `key` as an assertion method.
 fn lists(document: &Document, key: &PublicKey) -> bool {
     document
@@ -288,7 +275,7 @@ async fn publish_on_ledger(
     if lists(&document, &old.public_key()) {
         revoke_ethr_key(ledger.as_ref(), &owner, identity, &old.public_key()).await?;
     }
-    if journal.compromised && !is_marked_compromised(&document, &old.public_key()) {
+    if journal.compromised && !is_compromised(&document, &old.public_key()) {
         let op = Operation::set_service(COMPROMISED_KEY_SERVICE, &old.public_key().to_multikey());
         submit_ethr_change(ledger.as_ref(), &owner, identity, op).await?;
     }
@@ -332,7 +319,7 @@ fn publish_in_did_json(home: &Home, journal: &Journal, did: &Did, old: &PublicKe
             .filter(|vm| vm.public_key().is_ok_and(|k| &k == old))
             .filter_map(|vm| doc.absolute_id(&vm.id).ok().map(|id| id.to_string()))
             .collect();
-        let marked = is_marked_compromised(&doc, old);
+        let marked = is_compromised(&doc, old);
         if !retired.is_empty() || !marked {
             let is_retired = |id: &str| {
                 doc.absolute_id(id)

@@ -1926,9 +1926,6 @@ fn forge(credential: &Value, signer: &xinlian_vc::KeySigner, created: &str) -> (
 /// backdated to before the rotation, no longer verifies (Data Integrity
 /// `created` and JWT `iat` alike). After an ordinary rotation, credentials
 /// signed before keep verifying.
-///
-/// The verifier side of this check is helper V's (vc crate); this test
-/// passes once that branch is merged.
 #[test]
 fn regression_rotate_key_compromised_refuses_backdated_proofs_by_the_old_key() {
     let dir = tmp();

@@ -183,8 +183,10 @@ fn check_document_id(document: &Document, did: &Did) -> Result<(), ProofFailure>
     Ok(())
 }
 
-/// Whether `document` lists `key` in a `CompromisedKey` service.
-pub(crate) fn is_compromised(document: &Document, key: &PublicKey) -> bool {
+/// Whether `document` lists `key` in a [`CompromisedKey`](COMPROMISED_KEY_SERVICE)
+/// service: a key its controller announced as stolen, refused for every
+/// proof whatever its date.
+pub fn is_compromised(document: &Document, key: &PublicKey) -> bool {
     document
         .service
         .iter()

@@ -47,8 +47,8 @@ pub use ed25519_signature_2020::{ED25519_SIGNATURE_2020, is_ed25519_signature_20
 pub use eddsa_rdfc::{
     EDDSA_RDFC_2022, RdfcSuite, add_rdfc_proof, rdfc_proof_hashes, verify_rdfc_proof, verify_rdfc_signature,
 };
-pub use key_as_of::COMPROMISED_KEY_SERVICE;
 pub(crate) use key_as_of::key_as_of;
+pub use key_as_of::{COMPROMISED_KEY_SERVICE, is_compromised};
 pub use options::ProofOptions;
 pub use suite::Cryptosuite;
 
