@@ -76,8 +76,8 @@ pub fn write_file(path: &Path, bytes: &[u8], existing: Existing, mode: u32) -> R
     };
     fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".registrar-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| CliError::io(dir, e))?;
     #[cfg(unix)]
@@ -107,6 +107,33 @@ pub fn write_file(path: &Path, bytes: &[u8], existing: Existing, mode: u32) -> R
         Existing::Replace => tmp.persist(path).map_err(|e| CliError::io(path, e.error))?,
     };
     sync_dir(dir);
+    Ok(())
+}
+
+/// The name prefix and suffix of [`write_file`]'s temporary files.
+const TEMP_PREFIX: &str = ".registrar-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the temporary files a killed [`write_file`] left in `dir`
+/// (regular files named `.registrar-*.tmp`; links and anything else are
+/// left alone). A resumed batch calls it first, so an interrupted run
+/// leaves nothing behind but finished credential files.
+pub fn remove_stale_temp_files(dir: &Path) -> Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(CliError::io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::io(dir, e))?;
+        let name = entry.file_name();
+        let is_temp = name
+            .to_str()
+            .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(TEMP_SUFFIX));
+        if is_temp && entry.file_type().is_ok_and(|t| t.is_file()) {
+            fs::remove_file(entry.path()).map_err(|e| CliError::io(&entry.path(), e))?;
+        }
+    }
     Ok(())
 }
 
@@ -146,6 +173,31 @@ pub fn safe_file_stem(input: &str) -> String {
 #[allow(clippy::unwrap_used)] // tests fail loudly
 mod tests {
     use super::*;
+
+    /// A batch killed inside `write_file` left `.registrar-*.tmp` beside the
+    /// credentials; the resumed batch must not leave it there.
+    #[test]
+    fn regression_temp_files_of_a_killed_write_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join(".registrar-Ab12Cd.tmp");
+        fs::write(&stale, b"half a credential").unwrap();
+        let credential = dir.path().join("S000001.json");
+        fs::write(&credential, b"{}").unwrap();
+        let lookalike = dir.path().join(".registrar-notes.txt");
+        fs::write(&lookalike, b"kept").unwrap();
+        #[cfg(unix)]
+        let link = {
+            let link = dir.path().join(".registrar-link.tmp");
+            std::os::unix::fs::symlink(&credential, &link).unwrap();
+            link
+        };
+        remove_stale_temp_files(dir.path()).unwrap();
+        assert!(!stale.exists());
+        assert!(credential.exists() && lookalike.exists());
+        #[cfg(unix)]
+        assert!(fs::symlink_metadata(&link).is_ok(), "a link is not ours to remove");
+        remove_stale_temp_files(&dir.path().join("missing")).unwrap();
+    }
 
     #[test]
     fn regression_file_names_from_input_are_never_hidden_or_escaping() {

@@ -20,7 +20,7 @@ use crate::cli::{DiplomaArgs, FormatArg};
 use crate::commands::issue::{Request, build, format_name, parse_date, secure};
 use crate::error::{CliError, Result};
 use crate::institution::Institution;
-use crate::output::{Existing, PUBLIC_MODE, safe_file_stem, write_file};
+use crate::output::{Existing, PUBLIC_MODE, remove_stale_temp_files, safe_file_stem, write_file};
 use crate::store::{BatchRef, NewEntry, Store};
 
 const CHUNK: usize = 256;
@@ -137,6 +137,7 @@ pub async fn run(
     json: bool,
 ) -> Result<Summary> {
     std::fs::create_dir_all(out_dir).map_err(|e| CliError::io(out_dir, e))?;
+    remove_stale_temp_files(out_dir)?;
     let signer = inst.signer().await?;
     let mut store = Store::open(&inst.home.db_path())?;
     let mut reader = csv::ReaderBuilder::new()
