@@ -20,8 +20,13 @@ cargo test -p xinlian-vc --locked --test w3c_to_rdf --test w3c_rdf_canon -- --no
     grep -E '^(toRdf|expand|rdfc \()'
 # vc-js checks registrar diplomas, and signs Open Badges for the registrar to
 # verify; it runs the debug registrar binary.
+# The differential test (canonical-differential.test.js) compares Xinlian's
+# canonical N-Quads, printed by the canonicalize example, with jsonld.js's.
 cargo build -p registrar --locked
-XINLIAN_REGISTRAR="${CARGO_TARGET_DIR:-target}/debug/registrar" node --test tests/vcjs/test/*.test.js
+cargo build -p xinlian-vc --example canonicalize --locked
+XINLIAN_REGISTRAR="${CARGO_TARGET_DIR:-target}/debug/registrar" \
+    XINLIAN_CANONICALIZE="${CARGO_TARGET_DIR:-target}/debug/examples/canonicalize" \
+    node --test tests/vcjs/test/*.test.js
 if [ -x scripts/e2e.sh ]; then
     scripts/e2e.sh
 fi

@@ -21,3 +21,19 @@ export function registrarBinary() {
   }
   return path;
 }
+
+/**
+ * Xinlian's canonical N-Quads printer (vc/examples/canonicalize.rs):
+ * $XINLIAN_CANONICALIZE, else the debug build under $CARGO_TARGET_DIR (or
+ * ./target). Throws when it is missing: the tests need it and never skip.
+ */
+export function canonicalizeBinary() {
+  const path = process.env.XINLIAN_CANONICALIZE ||
+    join(process.env.CARGO_TARGET_DIR || join(repoRoot, 'target'), 'debug', 'examples', 'canonicalize');
+  if(!existsSync(path)) {
+    throw new Error(
+      `canonicalize example not found at ${path}: run ` +
+      '`cargo build -p xinlian-vc --example canonicalize` or set XINLIAN_CANONICALIZE');
+  }
+  return path;
+}
