@@ -8,13 +8,11 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
-use ssi::JWK;
 use ssi::claims::data_integrity::{AnySuite, CryptographicSuite, ProofOptions as SsiProofOptions};
 use ssi::claims::vc::v2::JsonCredential;
 use ssi::claims::vc_jose_cose::JoseVc;
 use ssi::claims::{JwsPayload, JwsSlice, VerificationParameters};
-use ssi::dids::{AnyDidMethod, DIDKey, VerificationMethodDIDResolver};
-use ssi::jwk::{Base64urlUInt, OctetParams, Params};
+use ssi::dids::{AnyDidMethod, VerificationMethodDIDResolver};
 use ssi::verification_methods::{AnyMethod, ReferenceOrOwned, SingleSecretSigner};
 use time::macros::datetime;
 use xinlian_did_core::{KeyType, SecretKey, StatelessResolver};
@@ -23,6 +21,8 @@ use xinlian_vc::jose::{
 };
 use xinlian_vc::verify::verify_any;
 use xinlian_vc::{Check, Cryptosuite, KeySigner, Outcome, Policy, ProofOptions, Signer, VerificationReport, add_proof};
+
+mod support;
 
 /// ssi's resolver for DIDs (did:key here: resolved without any network).
 type SsiResolver = VerificationMethodDIDResolver<AnyDidMethod, AnyMethod>;
@@ -33,19 +33,6 @@ const SEED: [u8; 32] = [7; 32];
 /// The university's key as Xinlian sees it.
 fn xinlian_signer() -> KeySigner {
     KeySigner::did_key(SecretKey::from_bytes(KeyType::Ed25519, &SEED).unwrap()).unwrap()
-}
-
-/// The same key as an ssi JWK, its `kid` the did:key verification method.
-fn ssi_key() -> (JWK, String) {
-    let secret = ed25519_dalek::SigningKey::from_bytes(&SEED);
-    let mut jwk = JWK::from(Params::OKP(OctetParams {
-        curve: "Ed25519".to_owned(),
-        public_key: Base64urlUInt(secret.verifying_key().to_bytes().to_vec()),
-        private_key: Some(Base64urlUInt(SEED.to_vec())),
-    }));
-    let vm = DIDKey::generate_url(&jwk.to_public()).unwrap().to_string();
-    jwk.key_id = Some(vm.clone());
-    (jwk, vm)
 }
 
 fn ssi_resolver() -> SsiResolver {
@@ -96,7 +83,7 @@ fn assert_verified(report: &VerificationReport, what: &str) {
 
 /// ssi signs the diploma with eddsa-rdfc-2022; returns the JSON text.
 fn ssi_issue_data_integrity() -> String {
-    let (jwk, vm) = ssi_key();
+    let (jwk, vm) = support::ssi_key(&SEED);
     let mut options = SsiProofOptions::from_method(ReferenceOrOwned::Reference(vm.parse().unwrap()));
     options.created = Some("2025-07-01T09:00:00Z".parse().unwrap());
     let signed = pollster::block_on(AnySuite::EdDsaRdfc2022.sign(
@@ -202,7 +189,7 @@ impl JwsPayload for VcJwt {
 
 #[test]
 fn both_libraries_derive_the_same_did_key() {
-    let (_, vm) = ssi_key();
+    let (_, vm) = support::ssi_key(&SEED);
     assert_eq!(vm, xinlian_signer().verification_method());
     assert!(vm.starts_with("did:key:z6Mk"), "{vm}");
 }
@@ -286,7 +273,7 @@ fn both_libraries_sign_the_same_bytes() {
 // 3. JOSE-secured VC 2.0, both ways.
 
 fn ssi_issue_jose(payload: &impl JwsPayload) -> String {
-    let (jwk, _) = ssi_key();
+    let (jwk, _) = support::ssi_key(&SEED);
     pollster::block_on(payload.sign(&jwk)).unwrap().as_str().to_owned()
 }
 
@@ -301,7 +288,7 @@ fn xinlian_issue_vc_jwt() -> String {
 
 #[test]
 fn ssi_vc_jwt_verifies_with_xinlian() {
-    let (_, vm) = ssi_key();
+    let (_, vm) = support::ssi_key(&SEED);
     let jwt = ssi_issue_jose(&VcJwt(ssi_credential(did_of(&vm))));
     let header = jwt_header(&jwt);
     assert_eq!(header["alg"], "EdDSA");
@@ -327,7 +314,7 @@ fn ssi_default_jose_vc_with_the_draft_typ_vc_ld_jwt_verifies_with_xinlian() {
     // VC-JOSE-COSE drafts before the Recommendation renamed it `vc+jwt`.
     // `typ` is a SHOULD, so Xinlian reads the draft name too; tampering still
     // fails. Same payload and key as the test above.
-    let (_, vm) = ssi_key();
+    let (_, vm) = support::ssi_key(&SEED);
     let jwt = ssi_issue_jose(&JoseVc(ssi_credential(did_of(&vm))));
     assert_eq!(jwt_header(&jwt)["typ"], "vc-ld+jwt");
     assert_eq!(jwt_header(&jwt)["cty"], "vc");
@@ -355,7 +342,7 @@ fn ssi_vc_1_1_jwt_verifies_with_xinlian() {
     // The VC Data Model 1.1 JWT encoding (a `vc` claim beside iss/sub/jti/nbf),
     // which ssi issues through `ToJwtClaims`. Xinlian only reads this form.
     use ssi::claims::vc::v1::ToJwtClaims as _;
-    let (jwk, vm) = ssi_key();
+    let (jwk, vm) = support::ssi_key(&SEED);
     let credential: ssi::claims::vc::v1::JsonCredential = serde_json::from_value(json!({
         "@context": ["https://www.w3.org/2018/credentials/v1"],
         "id": "urn:uuid:3f1b8c52-6f0e-4d39-9a53-0c2a5d7e1b44",

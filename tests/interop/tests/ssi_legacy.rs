@@ -6,34 +6,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use serde_json::{Value, json};
-use ssi::JWK;
 use ssi::claims::data_integrity::{AnySuite, CryptographicSuite, ProofOptions as SsiProofOptions};
-use ssi::dids::{AnyDidMethod, DIDKey, VerificationMethodDIDResolver};
-use ssi::jwk::{Base64urlUInt, OctetParams, Params};
+use ssi::dids::{AnyDidMethod, VerificationMethodDIDResolver};
 use ssi::verification_methods::{AnyMethod, ReferenceOrOwned, SingleSecretSigner};
 use time::macros::datetime;
 use xinlian_did_core::StatelessResolver;
 use xinlian_vc::verify::verify_any;
 use xinlian_vc::{Check, Outcome, Policy, VerificationReport};
 
-const SEED: [u8; 32] = [9; 32];
+mod support;
 
-fn ssi_key() -> (JWK, String) {
-    let secret = ed25519_dalek::SigningKey::from_bytes(&SEED);
-    let mut jwk = JWK::from(Params::OKP(OctetParams {
-        curve: "Ed25519".to_owned(),
-        public_key: Base64urlUInt(secret.verifying_key().to_bytes().to_vec()),
-        private_key: Some(Base64urlUInt(SEED.to_vec())),
-    }));
-    let vm = DIDKey::generate_url(&jwk.to_public()).unwrap().to_string();
-    jwk.key_id = Some(vm.clone());
-    (jwk, vm)
-}
+const SEED: [u8; 32] = [9; 32];
 
 /// ssi signs a VC 1.1 credential (credentials v1 context only) with
 /// Ed25519Signature2020; returns the JSON.
 fn ssi_issue_ed25519_signature_2020() -> Value {
-    let (jwk, vm) = ssi_key();
+    let (jwk, vm) = support::ssi_key(&SEED);
     let did = vm.split('#').next().unwrap().to_owned();
     let credential = json!({
         "@context": ["https://www.w3.org/2018/credentials/v1"],
